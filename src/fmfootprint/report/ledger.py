@@ -46,7 +46,7 @@ from typing import Any
 import yaml
 
 from fmfootprint.errors import FootprintInputError, UnknownNameError
-from fmfootprint.report.figures import STAGES, check_stage
+from fmfootprint.footprint.stages import STAGES, check_stage
 
 __all__ = ["ENTRY_KINDS", "Ledger", "load_ledger", "parse_ledger"]
 

@@ -22,13 +22,13 @@ from typing import Any
 
 from fmfootprint import __version__
 from fmfootprint.errors import FootprintInputError, UnknownNameError
+from fmfootprint.footprint.stages import check_stage
 from fmfootprint.report import cardtext
 from fmfootprint.report.figures import (
     RANGE_KEYS,
     STAGES,
     TRAINING_STAGES,
     StageFootprint,
-    check_stage,
     combine,
     kg_to_g,
     stage_totals,
