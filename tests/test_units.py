@@ -104,7 +104,8 @@ def test_format_count(value: float, text: str) -> None:
 
 
 @pytest.mark.parametrize(
-    ("kg", "text"), [(None, "–"), (0.0, "0 kg"), (0.0123, "12.3 g"), (4.56, "4.56 kg"), (7_890_000, "7,890 t")]
+    ("kg", "text"),
+    [(None, "–"), (0.0, "0 kg"), (0.0123, "12.3 g"), (4.56, "4.56 kg"), (7_890_000, "7,890 t")],
 )
 def test_format_mass_kg(kg: float | None, text: str) -> None:
     assert format_mass_kg(kg) == text
