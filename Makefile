@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8501
 
-.PHONY: app test bench lint venv browser clean
+.PHONY: app test test-fast bench lint typecheck check venv browser clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,10 @@ app: $(VENV)/.installed-app
 test: $(VENV)/.installed-dev browser
 	$(BIN)/python -m pytest -n 2 --timeout=300
 
+# The suite without the browser and the slow tests; needs no browser install.
+test-fast: $(VENV)/.installed-dev
+	$(BIN)/python -m pytest -n 2 --timeout=300 -m "not e2e and not slow"
+
 bench: $(VENV)/.installed-dev
 	$(BIN)/python benchmarks/run_all.py
 
@@ -37,5 +41,12 @@ lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+# mypy as configured in pyproject.toml ([tool.mypy]: files, strict floors).
+typecheck: $(VENV)/.installed-dev
+	$(BIN)/mypy
+
+# What .ci/run runs: lint, types, then the whole suite.
+check: lint typecheck test
+
 clean:
-	rm -rf $(VENV) build dist .pytest_cache .ruff_cache
+	rm -rf $(VENV) build dist .pytest_cache .ruff_cache .mypy_cache
