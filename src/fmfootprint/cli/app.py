@@ -22,7 +22,7 @@ __all__ = ["MAX_UPLOAD_MB", "register", "run", "streamlit_command"]
 MAX_UPLOAD_MB = 10
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = subparsers.add_parser(
         "app",
         help="start the web planner (Streamlit) on localhost",

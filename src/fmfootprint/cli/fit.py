@@ -10,7 +10,7 @@ from fmfootprint.scaling.fit import bootstrap, fit, load_runs
 __all__ = ["register", "run"]
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = subparsers.add_parser(
         "fit",
         help="fit L = E + A/N^alpha + B/D^beta to training runs (Hoffmann App. D.2)",

@@ -5,12 +5,12 @@ from __future__ import annotations
 import argparse
 
 from fmfootprint.cli._output import print_json
-from fmfootprint.scaling.laws import KAPLAN2020, PRESETS
+from fmfootprint.scaling.laws import KAPLAN2020, PRESETS, ChinchillaLaw, KaplanLaw
 
 __all__ = ["register", "run"]
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = subparsers.add_parser(
         "laws",
         help="list the scaling-law presets with their citations",
@@ -22,7 +22,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     if args.json:
-        print_json({name: law.to_dict() for name, law in {**PRESETS, KAPLAN2020.name: KAPLAN2020}.items()})
+        laws: dict[str, ChinchillaLaw | KaplanLaw] = {**PRESETS, KAPLAN2020.name: KAPLAN2020}
+        print_json({name: law.to_dict() for name, law in laws.items()})
         return 0
     for name, law in PRESETS.items():
         extra = f", R_D* {law.r_d_star:g}, R_N* {law.r_n_star:g}" if law.r_d_star else ""

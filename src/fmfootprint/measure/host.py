@@ -178,7 +178,7 @@ def _reading(data: Any) -> HostReading:
 
 
 def _make_handler(base: type) -> Any:
-    class _Latest(base):  # type: ignore[misc,valid-type]
+    class _Latest(base):  # type: ignore[misc]  # codecarbon is untyped: the base class is Any
         """Keeps the latest cumulative EmissionsData in memory; writes nothing."""
 
         def __init__(self) -> None:
@@ -194,7 +194,7 @@ def _make_handler(base: type) -> Any:
 
 
 def _isolated(tracker_cls: type) -> type:
-    class _IsolatedOfflineTracker(tracker_cls):  # type: ignore[misc,valid-type]
+    class _IsolatedOfflineTracker(tracker_cls):  # type: ignore[misc]  # codecarbon is untyped: the base class is Any
         """codecarbon's offline tracker with its config files and CODECARBON_* variables ignored.
 
         codecarbon reads the external configuration into ``_external_conf`` and consults it in
@@ -202,7 +202,7 @@ def _isolated(tracker_cls: type) -> type:
         """
 
         def _set_from_conf(self, var: Any, name: str, *args: Any, **kwargs: Any) -> Any:
-            self._external_conf = {}
+            self._external_conf: dict[str, Any] = {}
             return super()._set_from_conf(var, name, *args, **kwargs)
 
     return _IsolatedOfflineTracker

@@ -68,7 +68,8 @@ def objective(theta: FloatArray, data: Data, weights: FloatArray | None = None) 
     """Σ w·Huber(r) for each row of ``theta`` (K, 5) → (K,)."""
     r, _, _, _ = _terms(np.atleast_2d(theta), data)
     h = huber(r)
-    return h.sum(axis=1) if weights is None else (h * weights).sum(axis=1)
+    total: FloatArray = h.sum(axis=1) if weights is None else (h * weights).sum(axis=1)
+    return total
 
 
 def objective_and_gradient(

@@ -39,7 +39,8 @@ _INVPHI = (np.sqrt(5.0) - 1.0) / 2.0
 
 
 def _out(value: ArrayLike) -> FloatOrArray:
-    return float(value) if np.ndim(value) == 0 else np.asarray(value, dtype=float)
+    array = np.asarray(value, dtype=float)
+    return float(array) if array.ndim == 0 else array
 
 
 def _plain(value: Any) -> Any:
@@ -386,7 +387,8 @@ def inference_optimal(
     def lifetime(log_n: NDArray[np.float64]) -> NDArray[np.float64]:
         n = np.exp(log_n)
         d_train = _tokens_for_headroom(reducible[:, None] - law.A / n**law.alpha, law)
-        return 6.0 * n * d_train + 2.0 * n * dinf[:, None]
+        total: NDArray[np.float64] = 6.0 * n * d_train + 2.0 * n * dinf[:, None]
+        return total
 
     chin = compute_optimal(cc, law)
     chin_n = np.atleast_1d(chin.params)

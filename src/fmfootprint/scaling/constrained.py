@@ -14,7 +14,7 @@ __all__ = ["data_constrained_loss", "effective_params", "effective_tokens", "fro
 
 def frontier_g(law: ChinchillaLaw) -> float:
     """G = (αA / (βB))^{1/(α+β)} of Hoffmann et al. (2022), eq. 4, so that N_opt = G·(C/6)^a."""
-    return (law.alpha * law.A / (law.beta * law.B)) ** (1.0 / (law.alpha + law.beta))
+    return float((law.alpha * law.A / (law.beta * law.B)) ** (1.0 / (law.alpha + law.beta)))
 
 
 def _stars(law: ChinchillaLaw) -> tuple[float, float]:

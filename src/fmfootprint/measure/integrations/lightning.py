@@ -21,18 +21,20 @@ from typing import Any
 from fmfootprint.measure.summary import RunSummary
 from fmfootprint.measure.tracker import Tracker, exit_code_of
 
+# Lightning is optional and not in the dev extras, so mypy usually sees it as a missing (Any) module; the
+# ignores below apply only where it is installed, hence ``unused-ignore`` beside each code.
 try:
     from lightning.pytorch.callbacks import Callback as _Base
 except ImportError:
     try:
-        from pytorch_lightning.callbacks import Callback as _Base  # type: ignore[no-redef]
+        from pytorch_lightning.callbacks import Callback as _Base  # type: ignore[no-redef, unused-ignore]
     except ImportError:  # neither is installed
-        _Base = object  # type: ignore[assignment,misc]
+        _Base = object  # type: ignore[assignment, misc, unused-ignore]
 
 __all__ = ["FootprintCallback"]
 
 
-class FootprintCallback(_Base):  # type: ignore[misc,valid-type]
+class FootprintCallback(_Base):  # type: ignore[misc]  # Lightning's Callback is untyped (Any) here
     """Measure a Lightning ``Trainer.fit``.
 
     Parameters

@@ -29,12 +29,13 @@ from fmfootprint.measure.tracker import Tracker
 try:
     from transformers import TrainerCallback as _Base
 except ImportError:  # transformers is optional
-    _Base = object  # type: ignore[assignment,misc]
+    # transformers is typed; without it (not a core dependency) _Base is Any and this ignore is unused.
+    _Base = object  # type: ignore[assignment, misc, unused-ignore]
 
 __all__ = ["FootprintCallback"]
 
 
-class FootprintCallback(_Base):  # type: ignore[misc,valid-type]
+class FootprintCallback(_Base):
     """Measure a ``Trainer`` run.
 
     Parameters
