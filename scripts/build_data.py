@@ -8,8 +8,9 @@ Usage::
 ``SHARED_DIR`` (default ``../shared`` beside the repository) holds ``data-sources/`` (verbatim copies of
 openly licensed files, see its README for repositories, commits and licences) and
 ``reference/facts.md`` (published figures with their original citations). Figures quoted from papers,
-datasheets and reports are transcribed below with their ORIGINAL citation; the script checks that each
-transcribed number still appears in facts.md, so a typo here fails the build.
+datasheets and reports, and the name mappings, are transcribed in ``scripts/tables/*.csv`` (see its
+README), each row with its ORIGINAL citation; the script checks that each transcribed number still appears
+in facts.md, so a typo in a table fails the build.
 
 The package never reads ``SHARED_DIR``: it reads only the CSV files written here. The output is
 deterministic (sorted rows, fixed number formatting), and tests/catalog checks that a rebuild is
@@ -45,806 +46,99 @@ T_PER_KWH_TO_G_PER_KWH = 1e6
 
 OPEN_LICENCES = ("CC-BY-4.0", "Apache-2.0", "MIT", "public-domain", "OGL-Canada-2.0", "fact")
 
-# --------------------------------------------------------------------------------------------------
-# Source descriptions (original sources; the verbatim copies' commits are in data-sources/README.md)
-# --------------------------------------------------------------------------------------------------
-SRC_OWID = (
-    "Ember Yearly Electricity Data via Our World in Data energy-data (carbon_intensity_elec), "
-    "as packaged in mlco2/codecarbon@b05965e4 codecarbon/data/private_infra/global_energy_mix.json"
-)
-SRC_EGRID = (
-    "US EPA eGRID2016 state annual CO2 total output emission rate [lb/MWh], as packaged in "
-    "mlco2/codecarbon@b05965e4 codecarbon/data/private_infra/2016/usa_emissions.json; "
-    "converted x0.45359237 g/kWh per lb/MWh"
-)
-SRC_CANADA = (
-    "Canada Energy Regulator provincial generation shares (2023), as packaged in mlco2/codecarbon@b05965e4 "
-    "codecarbon/data/private_infra/2023/canada_energy_mix.json; intensity = sum of share x combustion factor "
-    "(coal 995.725971, petroleum 816.6885263, natural gas 743.8415916 g/kWh; other sources 0), "
-    "codecarbon's method (responsibleproblemsolving/energy-usage factors)"
-)
-SRC_GOOGLE = (
-    "Google Cloud region-carbon-info 2024 "
-    "(GoogleCloudPlatform/region-carbon-info@49f3f26b data/yearly/2024.csv), "
-    "location-based grid carbon intensity"
-)
-SRC_LI = (
-    "Li, Yang, Islam, Ren (2023), Making AI Less Thirsty, arXiv:2304.03271, Table 1 "
-    "(EWIF from WRI, Reig et al. 2020, Guidance for calculating water use embedded in purchased electricity)"
-)
-SRC_LI_MSFT = (
-    "Microsoft data-centre fact sheet for this location, as tabulated in Li, Yang, Islam, Ren (2023), "
-    "Making AI Less Thirsty, arXiv:2304.03271, Table 1"
-)
-SRC_CCF_PUE = (
-    "Cloud Carbon Footprint constants (cloud-carbon-footprint, Apache-2.0): {provider} average PUE {pue}"
-)
-SRC_CCF_GCP_TTM = (
-    "Google trailing-twelve-month PUE for this region, as used in Cloud Carbon Footprint GCP constants "
-    "(Apache-2.0), from Google's data-centre efficiency page"
-)
-SRC_GA_DC = (
-    "Green Algorithms cloudProviders_datacenters.csv "
-    "(GreenAlgorithms/green-algorithms-tool@30df2fee, CC BY 4.0)"
-)
-SRC_CCF_REGIONS = (
-    "Cloud Carbon Footprint grid-emissions-factors-{provider}.csv region list "
-    "(cloud-carbon-footprint/cloud-carbon-coefficients@dda7621f, Apache-2.0); only region -> location is used"
-)
-SRC_AWS_WUE = "Amazon 2023 Sustainability Report: AWS global data-centre WUE 0.18 L/kWh (2023)"
-SRC_AZURE_WUE = (
-    "Microsoft fleet WUE 0.30 L/kWh (FY2024), reported in Microsoft's 2024 environmental data (secondary)"
-)
+TABLES = Path(__file__).resolve().parent / "tables"
 
-# ISO 3166-2 codes of the US regions of AWS (from AWS's public region names, e.g. "US East (N. Virginia)").
+# --------------------------------------------------------------------------------------------------
+# Transcribed tables: scripts/tables/*.csv (see its README.md), each row with its citation
+# --------------------------------------------------------------------------------------------------
+
+
+def read_table(name: str) -> list[dict[str, str]]:
+    """A transcribed table from ``scripts/tables/``; every cell is text, ``''`` meaning none."""
+    with (TABLES / name).open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    for number, row in enumerate(rows, start=2):
+        if "source" in row and not row["source"]:
+            raise SystemExit(f"build_data: tables/{name} line {number} has no source")
+    return rows
+
+
+def number(cell: str) -> float | None:
+    """A numeric cell; ``''`` (not defined or not published) is None."""
+    return None if cell == "" else float(cell)
+
+
+def integer(cell: str) -> int | None:
+    return None if cell == "" else int(cell)
+
+
+# Source descriptions (original sources; the verbatim copies' commits are in data-sources/README.md).
+CITATIONS = {row["key"]: row["citation"] for row in read_table("citations.csv")}
+SRC_OWID = CITATIONS["SRC_OWID"]
+SRC_EGRID = CITATIONS["SRC_EGRID"]
+SRC_CANADA = CITATIONS["SRC_CANADA"]
+SRC_GOOGLE = CITATIONS["SRC_GOOGLE"]
+SRC_LI = CITATIONS["SRC_LI"]
+SRC_LI_MSFT = CITATIONS["SRC_LI_MSFT"]
+SRC_GA_DC = CITATIONS["SRC_GA_DC"]
+SRC_CCF_REGIONS = CITATIONS["SRC_CCF_REGIONS"]  # a template: {provider}
+SRC_AWS_REGIONS = CITATIONS["SRC_AWS_REGIONS"]
+
+# AWS regions: the Cloud Carbon Footprint list (location from its Country column unless the state or
+# province is given here) and the regions opened after that list was archived, from AWS's public list.
+_AWS = read_table("aws_regions.csv")
+AWS_NAMES = {r["region"]: r["name"] for r in _AWS if r["listed_by"] == "cloud-carbon-footprint"}
 AWS_US_LOCATIONS = {
-    "us-east-1": "US-VA",
-    "us-east-2": "US-OH",
-    "us-west-1": "US-CA",
-    "us-west-2": "US-OR",
-    "us-gov-east-1": "US-OH",
-    "us-gov-west-1": "US",  # AWS does not name the state
-    "ca-central-1": "CA-QC",  # Montreal
+    r["region"]: r["location_code"]
+    for r in _AWS
+    if r["listed_by"] == "cloud-carbon-footprint" and r["location_code"]
 }
-# AWS regions opened after the Cloud Carbon Footprint list was archived: code -> (name, ISO location), from
-# AWS's public region list.
-AWS_EXTRA_REGIONS = {
-    "ap-east-2": ("Asia Pacific (Taipei)", "TW"),
-    "ap-south-2": ("Asia Pacific (Hyderabad)", "IN"),
-    "ap-southeast-3": ("Asia Pacific (Jakarta)", "ID"),
-    "ap-southeast-4": ("Asia Pacific (Melbourne)", "AU-VIC"),
-    "ap-southeast-5": ("Asia Pacific (Malaysia)", "MY"),
-    "ap-southeast-7": ("Asia Pacific (Thailand)", "TH"),
-    "ca-west-1": ("Canada West (Calgary)", "CA-AB"),
-    "eu-central-2": ("Europe (Zurich)", "CH"),
-    "eu-south-2": ("Europe (Spain)", "ES"),
-    "il-central-1": ("Israel (Tel Aviv)", "IL"),
-    "me-central-1": ("Middle East (UAE)", "AE"),
-    "mx-central-1": ("Mexico (Central)", "MX"),
-}
-SRC_AWS_REGIONS = "AWS Regions and Availability Zones documentation (region code, name and location)"
-AWS_NAMES = {
-    "us-east-1": "US East (N. Virginia)",
-    "us-east-2": "US East (Ohio)",
-    "us-west-1": "US West (N. California)",
-    "us-west-2": "US West (Oregon)",
-    "us-gov-east-1": "AWS GovCloud (US-East)",
-    "us-gov-west-1": "AWS GovCloud (US-West)",
-    "af-south-1": "Africa (Cape Town)",
-    "ap-east-1": "Asia Pacific (Hong Kong)",
-    "ap-south-1": "Asia Pacific (Mumbai)",
-    "ap-northeast-3": "Asia Pacific (Osaka)",
-    "ap-northeast-2": "Asia Pacific (Seoul)",
-    "ap-southeast-1": "Asia Pacific (Singapore)",
-    "ap-southeast-2": "Asia Pacific (Sydney)",
-    "ap-northeast-1": "Asia Pacific (Tokyo)",
-    "ca-central-1": "Canada (Central)",
-    "cn-north-1": "China (Beijing)",
-    "cn-northwest-1": "China (Ningxia)",
-    "eu-central-1": "Europe (Frankfurt)",
-    "eu-west-1": "Europe (Ireland)",
-    "eu-west-2": "Europe (London)",
-    "eu-south-1": "Europe (Milan)",
-    "eu-west-3": "Europe (Paris)",
-    "eu-north-1": "Europe (Stockholm)",
-    "me-south-1": "Middle East (Bahrain)",
-    "sa-east-1": "South America (Sao Paulo)",
-}
-# Country names as written in the CCF/Azure "Country"/"Location" columns -> ISO 3166 code.
-PLACE_CODES = {
-    "United States": "US",
-    "South Africa": "ZA",
-    "Hong Kong": "HK",
-    "India": "IN",
-    "Japan": "JP",
-    "South Korea": "KR",
-    "Singapore": "SG",
-    "Australia": "AU",
-    "Canada": "CA",
-    "China": "CN",
-    "Germany": "DE",
-    "Ireland": "IE",
-    "England": "GB",
-    "Italy": "IT",
-    "France": "FR",
-    "Sweden": "SE",
-    "Bahrain": "BH",
-    "Brazil": "BR",
-    # Azure CCF-only regions (not in Green Algorithms)
-    "Georgia": "US-GA",
-    "Helsinki": "FI",
-    "Brussels": "BE",
-    "Gavle": "SE",
-}
-# Google 2024 file "Location" column -> ISO 3166 code.
-GOOGLE_LOCATIONS = {
-    "Johannesburg": "ZA",
-    "Taiwan": "TW",
-    "Hong Kong": "HK",
-    "Tokyo": "JP",
-    "Osaka": "JP",
-    "Seoul": "KR",
-    "Mumbai": "IN",
-    "Delhi": "IN",
-    "Singapore": "SG",
-    "Jakarta": "ID",
-    "Sydney": "AU-NSW",
-    "Melbourne": "AU-VIC",
-    "Warsaw": "PL",
-    "Finland": "FI",
-    "Stockholm": "SE",
-    "Madrid": "ES",
-    "Belgium": "BE",
-    "London": "GB",
-    "Frankfurt": "DE",
-    "Eemshaven": "NL",
-    "Zürich": "CH",
-    "Milan": "IT",
-    "Paris": "FR",
-    "Berlin": "DE",
-    "Turin": "IT",
-    "Doha": "QA",
-    "Dammam": "SA",
-    "Tel Aviv": "IL",
-    "Montréal": "CA-QC",
-    "Toronto": "CA-ON",
-    "Mexico": "MX",
-    "Sāo Paulo": "BR",
-    "Santiago": "CL",
-    "Iowa": "US-IA",
-    "Oklahoma": "US-OK",
-    "South Carolina": "US-SC",
-    "Georgia": "US-GA",
-    "Northern Virginia": "US-VA",
-    "Columbus": "US-OH",
-    "Dallas": "US-TX",
-    "Oregon": "US-OR",
-    "Los Angeles": "US-CA",
-    "Salt Lake City": "US-UT",
-    "Las Vegas": "US-NV",
-}
-# Green Algorithms writes Hong Kong as "CN-HK"; ISO 3166-1 has HK.
-GA_LOCATION_FIXES = {"CN-HK": "HK"}
-# Azure "Qatar Central" has an empty location code in Green Algorithms; its free-form location is Doha.
-GA_EMPTY_LOCATION_FIXES = {"Doha": "QA"}
+AWS_EXTRA_REGIONS = {r["region"]: (r["name"], r["location_code"]) for r in _AWS if r["listed_by"] == "aws"}
 
-# Google trailing-twelve-month PUE per GCP region (Cloud Carbon Footprint GCP constants, from Google).
-GCP_TTM_PUE = {
-    "us-east1": 1.102,
-    "us-central1": 1.11,
-    "us-central2": 1.12,
-    "us-west1": 1.095,
-    "europe-west1": 1.08,
-    "europe-west4": 1.09,
-    "europe-north1": 1.09,
-    "asia-east1": 1.13,
-    "asia-southeast1": 1.14,
-    "southamerica-east1": 1.09,
-}
-PROVIDER_PUE = {"aws": 1.135, "gcp": 1.1, "azure": 1.185}  # Cloud Carbon Footprint constants
-PROVIDER_WUE = {"aws": (0.18, SRC_AWS_WUE, 2023), "azure": (0.30, SRC_AZURE_WUE, 2024)}
 
-# Li et al. 2023 Table 1 location names -> ISO code; "*" rows are Microsoft projections (under construction).
-LI_LOCATIONS = {
-    "U.S. average": "US",
-    "Arizona": "US-AZ",
-    "Georgia": "US-GA",
-    "Illinois": "US-IL",
-    "Iowa": "US-IA",
-    "Texas": "US-TX",
-    "Virginia": "US-VA",
-    "Washington": "US-WA",
-    "Wyoming": "US-WY",
-    "Australia": "AU",
-    "Denmark": "DK",
-    "Finland": "FI",
-    "India": "IN",
-    "Indonesia": "ID",
-    "Ireland": "IE",
-    "Mexico": "MX",
-    "Netherlands": "NL",
-    "Sweden": "SE",
+def _place_codes(table: str) -> dict[str, str]:
+    return {r["name"]: r["code"] for r in read_table("place_codes.csv") if r["table"] == table}
+
+
+# Names as the sources write them -> ISO 3166 code.
+PLACE_CODES = _place_codes("ccf_place")  # CCF "Country" / Azure "Location" columns
+GOOGLE_LOCATIONS = _place_codes("google_location")  # Google 2024 file "Location" column
+LI_LOCATIONS = _place_codes("li_location")  # Li et al. 2023 Table 1 locations
+GA_LOCATION_FIXES = _place_codes("ga_location_fix")  # Green Algorithms "CN-HK" -> HK
+GA_EMPTY_LOCATION_FIXES = _place_codes("ga_empty_location_fix")  # empty location code, free-form name
+
+# Google trailing-twelve-month PUE per GCP region: region -> (PUE, citation).
+GCP_TTM_PUE = {r["region"]: (float(r["pue"]), CITATIONS[r["source"]]) for r in read_table("gcp_pue.csv")}
+_PROVIDERS = read_table("providers.csv")
+# provider -> (average PUE, citation template); provider -> (fleet WUE [L/kWh], citation, year).
+PROVIDER_PUE = {r["provider"]: (float(r["pue"]), CITATIONS[r["pue_source"]]) for r in _PROVIDERS}
+PROVIDER_WUE = {
+    r["provider"]: (float(r["wue_l_per_kwh"]), CITATIONS[r["wue_source"]], int(r["wue_year"]))
+    for r in _PROVIDERS
+    if r["wue_l_per_kwh"]
 }
 
-# --------------------------------------------------------------------------------------------------
-# Accelerators: figures from facts.md §C with their original sources; None = not defined / not published.
+# Accelerators: figures from facts.md §C with their original sources; blank = not defined / not published.
 # status: V = read in the primary source, V2 = read in a secondary copy quoting it, U = unverified
 # (carried from facts.md; the status is that of the TDP and dense tensor figures, status_note has the rest).
-# --------------------------------------------------------------------------------------------------
-NV_V100 = "NVIDIA Tesla V100 GPU datasheet (2017); TDP 300 W also in Patterson et al. 2021, Tab. 4"
-NV_A100 = "NVIDIA A100 Tensor Core GPU datasheet (nvidia-a100-datasheet-us-nvidia-1758950-r4)"
-NV_H100 = "NVIDIA H100 Tensor Core GPU datasheet (sparse figures halved for dense)"
-NV_H200 = "NVIDIA H200 Tensor Core GPU datasheet (sparse figures halved for dense)"
-NV_B200 = "NVIDIA DGX B200 / HGX B200 specifications (1,000 W configuration; sparse figures halved)"
-NV_GB200 = "NVIDIA GB200 NVL72 specifications, per B200 GPU (1,200 W configuration; sparse figures halved)"
-
+# green_algorithms_name / mlco2_name: the rows of the open tool datasets for the cross-check column.
+FIGURES = ("tdp_w", "bf16_tflops", "fp16_tflops", "tf32_tflops", "fp32_tflops", "fp8_tflops", "memory_gb")
 ACCELERATORS: list[dict[str, Any]] = [
-    dict(
-        name="V100 SXM2",
-        aliases="V100|Tesla V100|V100-SXM2|V100 SXM2 16GB|V100 SXM2 32GB|Tesla V100-SXM2-16GB|"
-        "Tesla V100-SXM2-32GB|V100-SXM2-32GB",
-        vendor="NVIDIA",
-        tdp_w=300,
-        bf16=None,
-        fp16=125,
-        tf32=None,
-        fp32=15.7,
-        fp8=None,
-        memory_gb=32,
-        release_year=2017,
-        source=NV_V100,
-        status="V2",
-        status_note="TDP and FP16 tensor V2; FP32, memory (16 or 32 GB) and release year U",
-    ),
-    dict(
-        name="V100 PCIe",
-        aliases="V100-PCIe|V100 PCIe 16GB|V100 PCIe 32GB|Tesla V100-PCIE-16GB|Tesla V100-PCIE-32GB",
-        vendor="NVIDIA",
-        tdp_w=250,
-        bf16=None,
-        fp16=112,
-        tf32=None,
-        fp32=14,
-        fp8=None,
-        memory_gb=32,
-        release_year=2017,
-        source=NV_V100,
-        status="U",
-        status_note="all figures U (memory 16 or 32 GB)",
-    ),
-    dict(
-        name="A100 SXM4 40GB",
-        aliases="A100 40GB|A100-SXM4-40GB|A100 SXM 40GB|NVIDIA A100-SXM4-40GB|A100 SXM4 40 GB",
-        vendor="NVIDIA",
-        tdp_w=400,
-        bf16=312,
-        fp16=312,
-        tf32=156,
-        fp32=19.5,
-        fp8=None,
-        memory_gb=40,
-        release_year=2020,
-        source=NV_A100,
-        status="V2",
-        status_note="TDP and BF16/FP16 V2 (datasheet '312 | 624*'); TF32, FP32, release year U",
-        embodied="A100",
-    ),
-    dict(
-        name="A100 SXM4 80GB",
-        aliases="A100|A100 80GB|A100-SXM4-80GB|A100 SXM 80GB|A100 SXM|NVIDIA A100-SXM4-80GB|A100 SXM4 80 GB",
-        vendor="NVIDIA",
-        tdp_w=400,
-        bf16=312,
-        fp16=312,
-        tf32=156,
-        fp32=19.5,
-        fp8=None,
-        memory_gb=80,
-        release_year=2020,
-        source=NV_A100 + "; 400 W also in Luccioni et al. 2023 (BLOOM)",
-        status="V2",
-        status_note="TDP and BF16/FP16 V2; TF32, FP32, release year U",
-        embodied="A100",
-    ),
-    dict(
-        name="A100 PCIe 40GB",
-        aliases="A100-PCIe-40GB|A100 PCIe|NVIDIA A100-PCIE-40GB|A100 40GB PCIe",
-        vendor="NVIDIA",
-        tdp_w=250,
-        bf16=312,
-        fp16=312,
-        tf32=156,
-        fp32=19.5,
-        fp8=None,
-        memory_gb=40,
-        release_year=2020,
-        source=NV_A100,
-        status="U",
-        status_note="all figures U; TDP agrees with Green Algorithms and mlco2 (250 W)",
-        embodied="A100",
-    ),
-    dict(
-        name="A100 PCIe 80GB",
-        aliases="A100-PCIe-80GB|NVIDIA A100 80GB PCIe|A100 80GB PCIe",
-        vendor="NVIDIA",
-        tdp_w=300,
-        bf16=312,
-        fp16=312,
-        tf32=156,
-        fp32=19.5,
-        fp8=None,
-        memory_gb=80,
-        release_year=2021,
-        source="NVIDIA A100 80GB PCIe product brief (PB-10577-001)",
-        status="U",
-        status_note="all figures U; TDP agrees with Green Algorithms (300 W)",
-        embodied="A100",
-    ),
-    dict(
-        name="H100 SXM",
-        aliases="H100|H100 SXM5|H100-SXM5-80GB|H100 SXM5 80GB|H100 80GB HBM3|NVIDIA H100 80GB HBM3|"
-        "H100-SXM|NVIDIA H100 SXM",
-        vendor="NVIDIA",
-        tdp_w=700,
-        bf16=989.4,
-        fp16=989.4,
-        tf32=494.7,
-        fp32=66.9,
-        fp8=1978.9,
-        memory_gb=80,
-        release_year=2022,
-        source=NV_H100,
-        status="V2",
-        status_note="V2 (NVIDIA table mirrors); release year U",
-        embodied="H100",
-    ),
-    dict(
-        name="H100 PCIe",
-        aliases="H100-PCIe|H100 PCIe 80GB|NVIDIA H100 PCIe",
-        vendor="NVIDIA",
-        tdp_w=350,
-        bf16=756,
-        fp16=756,
-        tf32=378,
-        fp32=51,
-        fp8=1513,
-        memory_gb=80,
-        release_year=2022,
-        source="NVIDIA H100 PCIe product brief (PB-11133): 350 W; " + NV_H100,
-        status="V2",
-        status_note="V2; board power configurable 300-350 W; release year U",
-    ),
-    dict(
-        name="H100 NVL",
-        aliases="H100-NVL|NVIDIA H100 NVL|H100 NVL 94GB",
-        vendor="NVIDIA",
-        tdp_w=400,
-        bf16=835,
-        fp16=835,
-        tf32=418,
-        fp32=60,
-        fp8=1670,
-        memory_gb=94,
-        release_year=2023,
-        source=NV_H100,
-        status="U",
-        status_note="TDP (350-400 W) and memory V2; compute approximate (U); release year U",
-    ),
-    dict(
-        name="H200 SXM",
-        aliases="H200|H200-SXM|H200 SXM 141GB|NVIDIA H200",
-        vendor="NVIDIA",
-        tdp_w=700,
-        bf16=989.4,
-        fp16=989.4,
-        tf32=494.7,
-        fp32=66.9,
-        fp8=1978.9,
-        memory_gb=141,
-        release_year=2024,
-        source=NV_H200,
-        status="V2",
-        status_note="V2; release year U",
-    ),
-    dict(
-        name="H200 NVL",
-        aliases="H200-NVL|NVIDIA H200 NVL",
-        vendor="NVIDIA",
-        tdp_w=600,
-        bf16=835,
-        fp16=835,
-        tf32=None,
-        fp32=None,
-        fp8=None,
-        memory_gb=141,
-        release_year=2024,
-        source=NV_H200,
-        status="U",
-        status_note="TDP V2; compute approximate (U); TF32/FP32/FP8 not transcribed; release year U",
-    ),
-    dict(
-        name="B200",
-        aliases="B200 SXM|HGX B200|NVIDIA B200|B200 180GB",
-        vendor="NVIDIA",
-        tdp_w=1000,
-        bf16=2250,
-        fp16=2250,
-        tf32=1100,
-        fp32=80,
-        fp8=4500,
-        memory_gb=180,
-        release_year=2024,
-        source=NV_B200,
-        status="V2",
-        status_note="V2 (secondary copy citing NVIDIA); memory often quoted 192 GB; release year U",
-    ),
-    dict(
-        name="GB200",
-        aliases="GB200 NVL72|B200 GB200|GB200 B200|NVIDIA GB200",
-        vendor="NVIDIA",
-        tdp_w=1200,
-        bf16=2500,
-        fp16=2500,
-        tf32=1250,
-        fp32=90,
-        fp8=5000,
-        memory_gb=186,
-        release_year=2024,
-        source=NV_GB200,
-        status="V2",
-        status_note="per B200 GPU of a GB200 superchip (count GPUs, not superchips); compute V2; "
-        "memory and superchip power (~2,700 W incl. Grace) U; release year U",
-    ),
-    dict(
-        name="L4",
-        aliases="NVIDIA L4|L4 24GB",
-        vendor="NVIDIA",
-        tdp_w=72,
-        bf16=121,
-        fp16=121,
-        tf32=60,
-        fp32=30.3,
-        fp8=242.5,
-        memory_gb=24,
-        release_year=2023,
-        source="NVIDIA L4 product brief (PB-11316-001)",
-        status="V2",
-        status_note="V2; release year U",
-    ),
-    dict(
-        name="L40S",
-        aliases="NVIDIA L40S|L40S 48GB",
-        vendor="NVIDIA",
-        tdp_w=350,
-        bf16=362,
-        fp16=362,
-        tf32=183,
-        fp32=91.6,
-        fp8=733,
-        memory_gb=48,
-        release_year=2023,
-        source="NVIDIA L40S datasheet",
-        status="V2",
-        status_note="V2 (datasheet table); release year U",
-    ),
-    dict(
-        name="A10",
-        aliases="NVIDIA A10|A10 24GB",
-        vendor="NVIDIA",
-        tdp_w=150,
-        bf16=125,
-        fp16=125,
-        tf32=62.5,
-        fp32=31.2,
-        fp8=None,
-        memory_gb=24,
-        release_year=2021,
-        source="NVIDIA A10 Tensor Core GPU datasheet",
-        status="U",
-        status_note="all figures U",
-    ),
-    dict(
-        name="A10G",
-        aliases="NVIDIA A10G|A10G 24GB",
-        vendor="NVIDIA",
-        tdp_w=300,
-        bf16=70,
-        fp16=70,
-        tf32=None,
-        fp32=35,
-        fp8=None,
-        memory_gb=24,
-        release_year=2021,
-        source="AWS EC2 G5 instance documentation (A10G, 24 GB); no NVIDIA datasheet; compute per Baseten "
-        "A10 vs A10G comparison",
-        status="U",
-        status_note="memory V2; TDP and compute approximate (U); mlco2 lists 150 W",
-    ),
-    dict(
-        name="T4",
-        aliases="Tesla T4|NVIDIA T4|T4 16GB",
-        vendor="NVIDIA",
-        tdp_w=70,
-        bf16=None,
-        fp16=65,
-        tf32=None,
-        fp32=8.1,
-        fp8=None,
-        memory_gb=16,
-        release_year=2018,
-        source="NVIDIA T4 Tensor Core GPU datasheet (t4-tensor-core-datasheet-951643)",
-        status="V2",
-        status_note="V2 (FP16 is mixed precision); release year U",
-    ),
-    dict(
-        name="RTX 3090",
-        aliases="GeForce RTX 3090|NVIDIA GeForce RTX 3090|3090",
-        vendor="NVIDIA",
-        tdp_w=350,
-        bf16=71,
-        fp16=71,
-        tf32=35.6,
-        fp32=35.6,
-        fp8=None,
-        memory_gb=24,
-        release_year=2020,
-        source="NVIDIA Ampere GA102 GPU architecture whitepaper; 350 W per TechPowerUp",
-        status="U",
-        status_note="TDP V2; tensor figures (FP32 accumulate; 142 with FP16 accumulate) U; release year U",
-    ),
-    dict(
-        name="RTX 4090",
-        aliases="GeForce RTX 4090|NVIDIA GeForce RTX 4090|4090",
-        vendor="NVIDIA",
-        tdp_w=450,
-        bf16=165.2,
-        fp16=165.2,
-        tf32=82.6,
-        fp32=82.6,
-        fp8=330.3,
-        memory_gb=24,
-        release_year=2022,
-        source="NVIDIA Ada Lovelace GPU architecture whitepaper v2.1",
-        status="V2",
-        status_note="V2 (spec mirrors); FP16/FP8 with FP32 accumulate (330.3/660.6 with FP16 accumulate); "
-        "release year U",
-    ),
-    dict(
-        name="MI250X",
-        aliases="AMD MI250X|Instinct MI250X|AMD Instinct MI250X|MI250X OAM",
-        vendor="AMD",
-        tdp_w=560,
-        bf16=383,
-        fp16=383,
-        tf32=None,
-        fp32=47.9,
-        fp8=None,
-        memory_gb=128,
-        release_year=2021,
-        source="AMD Instinct MI250X accelerator data sheet (OAM module, 2 GCDs; 560 W liquid, 500 W air)",
-        status="V2",
-        status_note="V2; per OAM module with 2 GCDs (clusters such as LUMI/Frontier count each GCD as a GPU: "
-        "use 'MI250X GCD'); FP32 is vector (95.7 matrix); release year U",
-    ),
-    dict(
-        name="MI250X GCD",
-        aliases="MI250X half|MI250X die",
-        vendor="AMD",
-        tdp_w=280,
-        bf16=191.5,
-        fp16=191.5,
-        tf32=None,
-        fp32=23.95,
-        fp8=None,
-        memory_gb=64,
-        release_year=2021,
-        source="half of the AMD Instinct MI250X OAM module figures (one of its 2 GCDs)",
-        status="V2",
-        status_note="derived: MI250X module / 2; release year U",
-    ),
-    dict(
-        name="MI300X",
-        aliases="AMD MI300X|Instinct MI300X|AMD Instinct MI300X",
-        vendor="AMD",
-        tdp_w=750,
-        bf16=1307,
-        fp16=1307,
-        tf32=654,
-        fp32=163.4,
-        fp8=2615,
-        memory_gb=192,
-        release_year=2023,
-        source="AMD Instinct MI300X accelerator data sheet",
-        status="V2",
-        status_note="750 W, 192 GB, ~1.3 PF FP16, ~2.6 PF FP8 V2; decimals U; release year U",
-    ),
-    dict(
-        name="TPU v3",
-        aliases="TPUv3|TPU v3 chip|TPUv3 chip|v3",
-        vendor="Google",
-        tdp_w=450,
-        bf16=123,
-        fp16=None,
-        tf32=None,
-        fp32=None,
-        fp8=None,
-        memory_gb=32,
-        release_year=2018,
-        source="Patterson et al. 2021, Carbon Emissions and Large Neural Network Training, Tab. 4 and fn. 12 "
-        "(TDP 450 W; measured system 245-310 W per chip)",
-        status="V",
-        status_note="TDP and BF16 V; memory and release year U; Green Algorithms lists 220 W",
-    ),
-    dict(
-        name="TPU v4",
-        aliases="TPUv4|TPU v4 chip|TPUv4 chip|v4",
-        vendor="Google",
-        tdp_w=170,
-        bf16=275,
-        fp16=None,
-        tf32=None,
-        fp32=None,
-        fp8=None,
-        memory_gb=32,
-        release_year=2021,
-        source="BF16: Google Cloud TPU v4 documentation; power: mean chip power 170 W from Google Cloud TPU "
-        "system-architecture page as listed in Green Algorithms TDP_gpu.csv (no TDP published; PaLM measured "
-        "378.5 W per chip incl. system, Chowdhery et al. 2022)",
-        status="U",
-        status_note="BF16 V2; no TDP published: 170 W is a mean chip power (U); memory and release year U",
-    ),
-    dict(
-        name="TPU v5e",
-        aliases="TPUv5e|TPU v5 lite|TPU v5litepod|v5e",
-        vendor="Google",
-        tdp_w=None,
-        bf16=197,
-        fp16=None,
-        tf32=None,
-        fp32=None,
-        fp8=None,
-        memory_gb=16,
-        release_year=2023,
-        source="Google Cloud TPU v5e documentation (BF16 197 TFLOP/s, INT8 393; 16 GB HBM2); "
-        "no TDP published",
-        status="V",
-        status_note="compute and memory V; no TDP published: give power_w explicitly; release year U",
-    ),
-    dict(
-        name="TPU v5p",
-        aliases="TPUv5p|v5p",
-        vendor="Google",
-        tdp_w=None,
-        bf16=459,
-        fp16=None,
-        tf32=None,
-        fp32=None,
-        fp8=None,
-        memory_gb=95,
-        release_year=2023,
-        source="Google Cloud TPU v5p documentation (BF16 459 TFLOP/s; 95 GB HBM2e); no TDP published",
-        status="V",
-        status_note="compute and memory V; no TDP published: give power_w explicitly; release year U",
-    ),
-    dict(
-        name="TPU v6e",
-        aliases="TPUv6e|Trillium|TPU Trillium|v6e",
-        vendor="Google",
-        tdp_w=None,
-        bf16=918,
-        fp16=None,
-        tf32=None,
-        fp32=None,
-        fp8=None,
-        memory_gb=32,
-        release_year=2024,
-        source="Google Cloud TPU v6e (Trillium) documentation; no TDP published",
-        status="U",
-        status_note="all figures U; no TDP published: give power_w explicitly",
-    ),
-    # Older parts carried only by the openly licensed tool datasets (not in facts.md).
-    dict(
-        name="P100 PCIe",
-        aliases="P100|Tesla P100|Tesla P100 PCIe|Tesla P100-PCIE-16GB",
-        vendor="NVIDIA",
-        tdp_w=250,
-        bf16=None,
-        fp16=19.05,
-        tf32=None,
-        fp32=9.526,
-        fp8=None,
-        memory_gb=16,
-        release_year=2016,
-        source="Green Algorithms TDP_gpu.csv (NVIDIA Tesla P100 PCIe datasheet) and mlco2 gpus.csv "
-        "(TechPowerUp) for TFLOP/s and memory",
-        status="U",
-        status_note="from open tool datasets, not checked against the datasheet; release year U",
-        licence="CC-BY-4.0; MIT",
-    ),
-    dict(
-        name="RTX A6000",
-        aliases="NVIDIA RTX A6000|A6000",
-        vendor="NVIDIA",
-        tdp_w=300,
-        bf16=None,
-        fp16=None,
-        tf32=None,
-        fp32=38.71,
-        fp8=None,
-        memory_gb=48,
-        release_year=2020,
-        source="mlco2 gpus.csv (TechPowerUp RTX A6000 page)",
-        status="U",
-        status_note="from an open tool dataset, not checked against the datasheet; release year U",
-        licence="MIT",
-    ),
+    {
+        **row,
+        **{column: number(row[column]) for column in FIGURES},
+        "release_year": int(row["release_year"]),
+    }
+    for row in read_table("accelerators.csv")
 ]
-
-EMBODIED = {
-    "A100": (
-        150.0,
-        "Luccioni, Viguier, Ligozat (2023), Estimating the carbon footprint of BLOOM, JMLR 24(253), §4.1: "
-        "150 kgCO2e per A100 GPU (lower bound; NVIDIA publishes none)",
-    ),
-    "H100": (
-        150.0,
-        "Morrison et al. (2025), Holistically evaluating the environmental impact of creating language "
-        "models: 3,700 kg per 8xH100 node = 2,500 kg server + 8 x 150 kg GPU, following Luccioni et al. 2023",
-    ),
-}
-
+# Embodied carbon per device family: key -> (kgCO2e per device, citation).
+EMBODIED = {r["key"]: (float(r["embodied_kg"]), r["source"]) for r in read_table("embodied.csv")}
 SERVERS: list[dict[str, Any]] = [
-    dict(
-        parameter="gpus_per_server",
-        value=8,
-        unit="GPU",
-        source="Luccioni et al. (2023), BLOOM, JMLR 24(253), §4.1: 48 servers x 8 A100 GPUs on Jean Zay",
-        year=2023,
-        status="V2",
-    ),
-    dict(
-        parameter="host_power_w",
-        value=4600,
-        unit="W",
-        source="upper bound: NVIDIA DGX H100 maximum system power 10.2 kW minus 8 x 700 W GPU TDP "
-        "(NVIDIA DGX H100 datasheet); used only when host power is asked for",
-        year=2023,
-        status="V2",
-    ),
-    dict(
-        parameter="embodied_kg_per_server",
-        value=2500,
-        unit="kgCO2e",
-        source="Luccioni et al. (2023), BLOOM, §4.1: 2,500 kgCO2e per server without GPUs (HPE ProLiant "
-        "DL345 Gen10 Plus LCA as proxy for HPE Apollo 6500)",
-        year=2023,
-        status="V2",
-    ),
-    dict(
-        parameter="embodied_kg_per_gpu",
-        value=150,
-        unit="kgCO2e",
-        source="Luccioni et al. (2023), BLOOM, §4.1: 150 kgCO2e per A100 GPU (lower bound)",
-        year=2023,
-        status="V2",
-    ),
-    dict(
-        parameter="lifetime_years",
-        value=6,
-        unit="yr",
-        source="Luccioni et al. (2023), BLOOM, §4.1: 6-year replacement cycle at IDRIS",
-        year=2023,
-        status="V2",
-    ),
-    dict(
-        parameter="usage_fraction",
-        value=0.85,
-        unit="-",
-        source="Luccioni et al. (2023), BLOOM, §4.1: 85 % average usage of Jean Zay",
-        year=2023,
-        status="V2",
-    ),
+    {**row, "value": number(row["value"]), "year": integer(row["year"])} for row in read_table("servers.csv")
 ]
+# The sources table of SOURCES.md: source, used for, licence, year, version / commit.
+SOURCE_TABLE = [tuple(row.values()) for row in read_table("sources.csv")]
+SOURCES_MD = (TABLES / "SOURCES.md.in").read_text(encoding="utf-8")
 
 # --------------------------------------------------------------------------------------------------
 # helpers
@@ -1102,6 +396,7 @@ def cloud_row(
     ewif: Mapping[str, float],
 ) -> dict[str, Any]:
     country_code = location.split("-")[0]
+    pue, pue_source = PROVIDER_PUE[provider]
     row = {
         "provider": provider,
         "region": region,
@@ -1111,8 +406,8 @@ def cloud_row(
         "country_alpha3": country(country_code).alpha_3,
         "region_source": region_source,
         "region_licence": region_licence,
-        "pue": PROVIDER_PUE[provider],
-        "pue_source": SRC_CCF_PUE.format(provider=provider.upper(), pue=PROVIDER_PUE[provider]),
+        "pue": pue,
+        "pue_source": pue_source.format(provider=provider.upper(), pue=pue),
         "pue_licence": "Apache-2.0",
         "wue_l_per_kwh": None,
         "wue_source": "",
@@ -1152,7 +447,8 @@ def build_gcp(sources: Path, places, ewif) -> list[dict[str, Any]]:
             google_cfe=float(entry["Google CFE"]) if entry["Google CFE"] else None,
         )
         if region in GCP_TTM_PUE:
-            row.update(pue=GCP_TTM_PUE[region], pue_source=SRC_CCF_GCP_TTM)
+            pue, pue_source = GCP_TTM_PUE[region]
+            row.update(pue=pue, pue_source=pue_source)
         rows.append(row)
     return rows
 
@@ -1281,7 +577,7 @@ def build_defaults(sources: Path, countries: list[dict[str, Any]]) -> list[dict[
             "status": "V",
         },
     ]
-    for provider, pue in PROVIDER_PUE.items():
+    for provider, (pue, pue_source) in PROVIDER_PUE.items():
         rows.append(
             {
                 "parameter": f"{provider}_pue",
@@ -1289,7 +585,7 @@ def build_defaults(sources: Path, countries: list[dict[str, Any]]) -> list[dict[
                 "unit": "-",
                 "basis": "",
                 "year": 2023,
-                "source": SRC_CCF_PUE.format(provider=provider.upper(), pue=pue),
+                "source": pue_source.format(provider=provider.upper(), pue=pue),
                 "licence": "Apache-2.0",
                 "status": "V",
             }
@@ -1313,57 +609,24 @@ def build_defaults(sources: Path, countries: list[dict[str, Any]]) -> list[dict[
 def build_accelerators(sources: Path, facts: str) -> list[dict[str, Any]]:
     ga = {r["model"]: r for r in read_csv_skip_index(sources / "green-algorithms/TDP_gpu.csv", "model")}
     ml = {r["name"]: r for r in read_csv(sources / "mlco2-impact/gpus.csv")}
-    # Which rows of the open tool datasets describe each device (for the cross-check column).
-    ga_names = {
-        "V100 SXM2": "NVIDIA Tesla V100",
-        "A100 PCIe 40GB": "NVIDIA A100 40GB PCIe",
-        "A100 PCIe 80GB": "NVIDIA A100 80GB PCIe",
-        "T4": "NVIDIA Tesla T4",
-        "TPU v3": "TPU v3",
-        "TPU v4": "TPU v4",
-        "P100 PCIe": "NVIDIA Tesla P100 PCIe",
-    }
-    ml_names = {
-        "H100 SXM": "H100 SXM",
-        "H100 NVL": "H100 NVL",
-        "A100 PCIe 40GB": "A100 PCIe 40/80GB",
-        "A100 SXM4 80GB": "A100 SXM4 80 GB",
-        "A10G": "A10G",
-        "T4": "T4",
-        "RTX 3090": "RTX 3090",
-        "RTX 4090": "RTX 4090",
-        "L4": "L4",
-        "L40S": "L40S",
-        "V100 SXM2": "Tesla V100-SXM2-32GB",
-        "V100 PCIe": "Tesla V100-PCIE-16GB",
-        "TPU v3": "TPUv3 Chip",
-        "P100 PCIe": "Tesla P100",
-        "RTX A6000": "RTX A6000",
-    }
     rows = []
     for spec in ACCELERATORS:
-        in_facts = spec.get("licence") is None
+        in_facts = not spec["licence"]  # rows from open tool datasets name their licence
         if in_facts and spec["name"] not in ("MI250X GCD",):
-            check_in_facts(facts, spec["tdp_w"], spec["bf16"], spec["fp16"], spec["fp8"])
+            check_in_facts(facts, spec["tdp_w"], spec["bf16_tflops"], spec["fp16_tflops"], spec["fp8_tflops"])
         checks = []
-        if spec["name"] in ga_names:
-            checks.append(f"Green Algorithms TDP {ga[ga_names[spec['name']]]['TDP']} W")
-        if spec["name"] in ml_names:
-            entry = ml[ml_names[spec["name"]]]
+        if spec["green_algorithms_name"]:
+            checks.append(f"Green Algorithms TDP {ga[spec['green_algorithms_name']]['TDP']} W")
+        if spec["mlco2_name"]:
+            entry = ml[spec["mlco2_name"]]
             checks.append(f"mlco2 {entry['name']}: {entry['tdp_watts']} W")
-        embodied_kg, embodied_source = EMBODIED.get(spec.get("embodied", ""), (None, ""))
+        embodied_kg, embodied_source = EMBODIED.get(spec["embodied"], (None, ""))
         rows.append(
             {
                 "name": spec["name"],
                 "aliases": spec["aliases"],
                 "vendor": spec["vendor"],
-                "tdp_w": spec["tdp_w"],
-                "bf16_tflops": spec["bf16"],
-                "fp16_tflops": spec["fp16"],
-                "tf32_tflops": spec["tf32"],
-                "fp32_tflops": spec["fp32"],
-                "fp8_tflops": spec["fp8"],
-                "memory_gb": spec["memory_gb"],
+                **{column: spec[column] for column in FIGURES},
                 "release_year": spec["release_year"],
                 "embodied_kg": embodied_kg,
                 "embodied_source": embodied_source,
@@ -1646,66 +909,6 @@ SOURCE_TABLE: list[tuple[str, str, str, str, str]] = [
         "a dependency of codecarbon",
     ),
 ]
-
-SOURCES_MD = """\
-# Sources of the shipped data
-
-Everything under `data/grid_intensity/` and `data/hardware/` (and this file) is written by
-`scripts/build_data.py` from verbatim copies of openly licensed files and from published figures; rebuild
-with `python scripts/build_data.py ../shared`. Every row names its source, year and licence; the package
-reads only these CSV files at run time.
-
-## Licence tokens in the `licence` columns
-
-| token | meaning |
-|---|---|
-| `CC-BY-4.0` | Creative Commons Attribution 4.0 (attribution below) |
-| `Apache-2.0` | Apache License 2.0 |
-| `MIT` | MIT licence (the repository a file was taken from) |
-| `public-domain` | US federal government work (EPA eGRID) |
-| `OGL-Canada-2.0` | Open Government Licence – Canada 2.0 (attribution-only open licence) |
-| `fact` | a published figure (datasheet, paper, report) quoted with its citation; not a database |
-
-A row's licence lists every token that applies (e.g. `MIT; CC-BY-4.0`: a file from an MIT repository whose
-upstream data is CC BY 4.0).
-
-## Files and row counts
-
-| file | rows | content |
-|---|---|---|
-{file_table}
-
-## Sources
-
-{sources_table}
-
-`data/examples/sardana2024_runs.csv` (scaling area): Sardana et al. (2024), *Beyond Chinchilla-Optimal*,
-training results, Apache-2.0.
-
-## Conventions
-
-- **Basis.** Country values are lifecycle intensities (Ember: incl. upstream and construction emissions),
-  higher than direct-combustion values. US states (eGRID output rates, CO2) and Canadian provinces
-  (combustion factors × fossil shares) are direct. GCP values are Google's location-based figures. Each row
-  records its basis; an AWS or Azure region takes the basis of its location's value.
-- **Cloud regions.** AWS and Azure regions take the open intensity of their location (US state, Canadian
-  province, else country); where no open subdivision value exists (e.g. Australian states) the country
-  value is used and the source says so. GCP regions use Google's own 2024 value, unchanged.
-- **EWIF.** The location's own value from Li et al. Table 1; a US state or Canadian province without one
-  takes its country's (the US average 3.142 L/kWh), and the source says so. Other locations have none.
-- **As published.** Values are not corrected: e.g. the Central African Republic is 0 g/kWh in OWID
-  (all-hydro generation); Western Sahara's latest value is from 2009.
-- **Units.** Intensities in gCO2e/kWh (1 lb/MWh = 0.45359237 g/kWh; 1 t/kWh = 10^6 g/kWh); water factors in
-  L/kWh (WUE per kWh of IT energy; EWIF per kWh of electricity drawn).
-- **Accelerators.** Per device; peak TFLOP/s are dense (NVIDIA's sparse headline figures halved); blank
-  where a precision is not defined or not published. Status: V = read in the primary source, V2 = read in a
-  secondary copy quoting it, U = unverified (see `status_note` per row). Release years are U. TPU v5e, v5p
-  and v6e have no published TDP: estimates need an explicit power.
-
-## Excluded for licence reasons
-
-{excluded}
-"""
 
 
 FILE_DESCRIPTIONS = {
