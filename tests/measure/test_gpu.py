@@ -56,7 +56,6 @@ def test_gpu_without_counter_integrates_power() -> None:
     assert meter.method == METHOD_POWER
     assert records[-1]["method"] == "power_integration"
     assert meter.energy_j == pytest.approx(2000.0, rel=1e-6)
-    assert meter.energy_j > 0
 
 
 def test_counter_reset_counts_energy_since_reset() -> None:
