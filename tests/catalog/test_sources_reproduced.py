@@ -114,3 +114,22 @@ def test_build_script_regenerates_data_byte_identically(tmp_path):
     assert produced == shipped
     for relative in [*produced, Path("SOURCES.md")]:
         assert (tmp_path / relative).read_bytes() == (data_dir() / relative).read_bytes(), relative
+
+
+def test_transcribed_tables_cite_every_row():
+    """scripts/tables/*.csv: each table has a citation column and no row leaves it blank."""
+    build = _build_script()
+    tables = sorted(build.TABLES.glob("*.csv"))
+    assert len(tables) >= 5
+    for path in tables:
+        rows = build.read_table(path.name)  # refuses a row whose `source` is blank
+        assert rows, path.name
+        columns = [c for c in rows[0] if c in ("source", "citation") or c.endswith("_source")]
+        if path.name == "place_codes.csv":  # names -> ISO 3166 codes; the `table` column names the file
+            continue
+        assert columns, f"{path.name} has no citation column"
+        for row in rows:
+            assert all(row[c] for c in columns if c in ("source", "citation")), (path.name, row)
+            # `*_source` cells and `SRC_...` cells are keys into citations.csv
+            keys = [row[c] for c in columns if c.endswith("_source") or row[c].startswith("SRC_")]
+            assert all(key in build.CITATIONS for key in keys if key), (path.name, row)
