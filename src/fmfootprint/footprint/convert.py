@@ -19,6 +19,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from fmfootprint import _validate
+from fmfootprint.units import G_PER_KG
 
 __all__ = [
     "EnergyFootprint",
@@ -28,8 +29,6 @@ __all__ = [
     "onsite_water_l",
     "operational_co2e_kg",
 ]
-
-_G_PER_KG = 1000.0
 
 
 def facility_energy_kwh(energy_it_kwh: ArrayLike, pue: ArrayLike) -> NDArray[np.float64] | float:
@@ -82,7 +81,7 @@ def operational_co2e_kg(energy_kwh: ArrayLike, intensity_g_per_kwh: ArrayLike) -
     Luccioni, A. S., Viguier, S. & Ligozat, A.-L. (2023). Estimating the Carbon Footprint of BLOOM.
     JMLR 24(253), §3 and Table 1.
     """
-    return np.multiply(energy_kwh, intensity_g_per_kwh) / _G_PER_KG
+    return np.multiply(energy_kwh, intensity_g_per_kwh) / G_PER_KG
 
 
 def onsite_water_l(energy_it_kwh: ArrayLike, wue_l_per_kwh: ArrayLike) -> NDArray[np.float64] | float:

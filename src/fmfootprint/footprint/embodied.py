@@ -5,10 +5,9 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-__all__ = ["HOURS_PER_YEAR", "amortized_co2e_kg"]
+from fmfootprint.units import H_PER_YEAR
 
-HOURS_PER_YEAR = 8760.0
-"""Hours in a (non-leap) year [h], as in Luccioni et al. (2023, §4.1)."""
+__all__ = ["amortized_co2e_kg"]
 
 
 def amortized_co2e_kg(
@@ -47,5 +46,5 @@ def amortized_co2e_kg(
     Luccioni, A. S., Viguier, S. & Ligozat, A.-L. (2023). Estimating the Carbon Footprint of BLOOM.
     JMLR 24(253), §4.1.
     """
-    life_hours = np.multiply(np.multiply(lifetime_years, HOURS_PER_YEAR), usage_fraction)
+    life_hours = np.multiply(np.multiply(lifetime_years, H_PER_YEAR), usage_fraction)
     return np.divide(np.multiply(unit_co2e_kg, unit_hours), life_hours)

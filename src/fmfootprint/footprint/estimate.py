@@ -1,10 +1,17 @@
 """The footprint estimator: a planned or finished run → energy, carbon and water, every assumption listed.
 
 A run is described by exactly one of: training FLOPs + accelerator + count + MFU; accelerator-hours;
-count × wall-clock hours; or measured IT energy. Power comes from an explicit average draw, a utilisation ×
-TDP, or the default fraction of TDP (:mod:`fmfootprint.footprint.power`). Energy becomes carbon and water
-only through :mod:`fmfootprint.footprint.convert`; embodied carbon follows the BLOOM convention
-(:mod:`fmfootprint.footprint.embodied`); ranges come from :mod:`fmfootprint.footprint.uncertainty`.
+count × wall-clock hours; or measured IT energy. :func:`estimate` runs named steps, each in its own module:
+
+1. hardware, power, duration, host and embodied inputs (:mod:`fmfootprint.footprint.inputs`; power from an
+   explicit average draw, a utilisation × TDP, or the default fraction of TDP, :mod:`~.power`);
+2. the site (:func:`fmfootprint.footprint.site.resolve_site`, shared with the tracker) and its factors with
+   their stated ranges (:func:`fmfootprint.footprint.factors.site_factors`);
+3. the vectorised model at the central values and every corner of the factor box
+   (:mod:`fmfootprint.footprint.model`), where energy becomes carbon and water only through
+   :mod:`~.convert` and embodied carbon follows the BLOOM convention (:mod:`~.embodied`).
+
+Monte Carlo over the same ranges is :func:`fmfootprint.footprint.uncertainty.monte_carlo`.
 
 Conventions (those of the published figures; docs/methodology.md)
 ------------------------------------------------------------------
@@ -19,24 +26,22 @@ Conventions (those of the published figures; docs/methodology.md)
 
 from __future__ import annotations
 
-import functools
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from numpy.typing import NDArray
+from numpy.typing import ArrayLike, NDArray
 
 from fmfootprint import _validate
-from fmfootprint.errors import FootprintInputError
-from fmfootprint.footprint import convert, embodied, power
-from fmfootprint.footprint import uncertainty as unc
-from fmfootprint.footprint.uncertainty import Factor
+from fmfootprint.catalog.hardware import PRECISIONS
+from fmfootprint.footprint import inputs
+from fmfootprint.footprint.factors import Assumption, Factor, site_factors
+from fmfootprint.footprint.model import FootprintModel, evaluate_box
+from fmfootprint.footprint.site import Site, resolve_site
+from fmfootprint.footprint.stages import StageFootprint, check_stage
 
 __all__ = ["OUTPUT_KEYS", "PRECISIONS", "Assumption", "Estimate", "estimate"]
-
-PRECISIONS = ("bf16", "fp16", "tf32", "fp32", "fp8")
 
 OUTPUT_KEYS = (
     "gpu_hours",
@@ -54,88 +59,8 @@ OUTPUT_KEYS = (
 )
 """Numeric outputs of an estimate, in the order of :meth:`Estimate.to_dict` (each has a range)."""
 
-_INPUT_NAMES = ("hours", "gpu_hours", "flops", "energy_kwh")
-
-
-@dataclass(frozen=True)
-class Assumption:
-    """One value an estimate used, with its unit and where it came from."""
-
-    name: str
-    value: float | str | None
-    unit: str
-    source: str
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"name": self.name, "value": self.value, "unit": self.unit, "source": self.source}
-
-
-@dataclass(frozen=True)
-class _Model:
-    """The fixed part of an estimate; :meth:`evaluate` maps factor arrays to output arrays."""
-
-    mode: str  # "flops", "hours", "gpu_hours" or "energy"
-    gpus: float
-    gpu_hours: float | None  # fixed unless mode == "energy"
-    energy_it_kwh: float | None  # fixed when mode == "energy"
-    power_known: bool
-    host_power_w: float
-    gpus_per_server: float
-    lifetime_years: float
-    usage_fraction: float
-
-    def evaluate(self, values: Mapping[str, Any]) -> dict[str, NDArray[np.float64]]:
-        with np.errstate(all="ignore"):  # overflow shows as inf and is rejected by the caller
-            host_w_per_gpu = self.host_power_w / self.gpus_per_server
-            if self.mode == "energy":
-                energy_it = np.asarray(self.energy_it_kwh, dtype=float)
-                if self.power_known:
-                    # E_IT = GPU-h · (P + P_host / GPUs per server) / 1000, solved for GPU-h.
-                    gpu_hours = energy_it * 1000.0 / (values["power_w"] + host_w_per_gpu)
-                else:
-                    gpu_hours = None
-            else:
-                gpu_hours = np.asarray(self.gpu_hours, dtype=float)
-                energy_it = power.accelerator_energy_kwh(gpu_hours, values["power_w"])
-                if self.host_power_w:
-                    energy_it = energy_it + power.host_energy_kwh(
-                        gpu_hours, self.gpus_per_server, self.host_power_w
-                    )
-            energy = convert.facility_energy_kwh(energy_it, values["pue"])
-            co2e_operational = convert.operational_co2e_kg(energy, values["grid_intensity_g_per_kwh"])
-            water_onsite = convert.onsite_water_l(energy_it, values["wue_l_per_kwh"])
-            water_offsite = convert.offsite_water_l(energy, values["ewif_l_per_kwh"])
-            if gpu_hours is None:
-                embodied_gpu = embodied_server = np.zeros(1)
-            else:
-                embodied_gpu = embodied.amortized_co2e_kg(
-                    values["embodied_kg_per_gpu"], gpu_hours, self.lifetime_years, self.usage_fraction
-                )
-                embodied_server = embodied.amortized_co2e_kg(
-                    values["embodied_kg_per_server"],
-                    np.divide(gpu_hours, self.gpus_per_server),
-                    self.lifetime_years,
-                    self.usage_fraction,
-                )
-            co2e_embodied = embodied_gpu + embodied_server
-            out = {
-                "energy_it_kwh": energy_it,
-                "energy_kwh": energy,
-                "co2e_operational_kg": co2e_operational,
-                "co2e_embodied_kg": co2e_embodied,
-                "co2e_kg": co2e_operational + co2e_embodied,
-                "water_onsite_l": water_onsite,
-                "water_offsite_l": water_offsite,
-                "water_l": water_onsite + water_offsite,
-                "grid_intensity_g_per_kwh": values["grid_intensity_g_per_kwh"],
-                "pue": values["pue"],
-                "co2e_embodied_gpu_kg": embodied_gpu,
-                "co2e_embodied_server_kg": embodied_server,
-            }
-            if gpu_hours is not None:
-                out["gpu_hours"] = gpu_hours
-                out["hours"] = gpu_hours / self.gpus
-        return {key: np.asarray(value, dtype=float) for key, value in out.items()}
+_RANGED_KEYS = (*OUTPUT_KEYS, "co2e_embodied_gpu_kg", "co2e_embodied_server_kg")
+_STAGE_RANGES = ("energy_kwh", "co2e_operational_kg", "co2e_embodied_kg", "co2e_kg", "water_l")
 
 
 @dataclass(frozen=True)
@@ -197,105 +122,79 @@ class Estimate:
     gpus: int
     region: str | None
     factors: tuple[Factor, ...] = field(repr=False, compare=False)
-    _model: _Model = field(repr=False, compare=False)
+    _model: FootprintModel = field(repr=False, compare=False)
 
-    def evaluate(self, values: Mapping[str, Any]) -> dict[str, NDArray[np.float64]]:
+    def evaluate(self, values: Mapping[str, ArrayLike]) -> dict[str, NDArray[np.float64]]:
         """The outputs for other values of the factors (arrays broadcast together)."""
         return self._model.evaluate(values)
 
     def to_dict(self) -> dict[str, Any]:
         """The ``fmfootprint estimate --json`` payload."""
-        payload: dict[str, Any] = {key: getattr(self, key) for key in OUTPUT_KEYS}
-        payload.update(
-            wue_l_per_kwh=self.wue_l_per_kwh,
-            ewif_l_per_kwh=self.ewif_l_per_kwh,
-            co2e_embodied_gpu_kg=self.co2e_embodied_gpu_kg,
-            co2e_embodied_server_kg=self.co2e_embodied_server_kg,
-            ranges={key: [low, high] for key, (low, high) in self.ranges.items()},
-            assumptions=[a.to_dict() for a in self.assumptions],
-            method=self.method,
-            gpu=self.gpu,
-            gpus=self.gpus,
-            region=self.region,
-        )
+        payload: dict[str, Any] = {
+            "gpu_hours": self.gpu_hours,
+            "hours": self.hours,
+            "energy_it_kwh": self.energy_it_kwh,
+            "energy_kwh": self.energy_kwh,
+            "co2e_operational_kg": self.co2e_operational_kg,
+            "co2e_embodied_kg": self.co2e_embodied_kg,
+            "co2e_kg": self.co2e_kg,
+            "water_onsite_l": self.water_onsite_l,
+            "water_offsite_l": self.water_offsite_l,
+            "water_l": self.water_l,
+            "grid_intensity_g_per_kwh": self.grid_intensity_g_per_kwh,
+            "pue": self.pue,
+            "wue_l_per_kwh": self.wue_l_per_kwh,
+            "ewif_l_per_kwh": self.ewif_l_per_kwh,
+            "co2e_embodied_gpu_kg": self.co2e_embodied_gpu_kg,
+            "co2e_embodied_server_kg": self.co2e_embodied_server_kg,
+            "ranges": {key: [low, high] for key, (low, high) in self.ranges.items()},
+            "assumptions": [a.to_dict() for a in self.assumptions],
+            "method": self.method,
+            "gpu": self.gpu,
+            "gpus": self.gpus,
+            "region": self.region,
+        }
         return payload
 
+    def to_stage(self, stage: str = "final") -> StageFootprint:
+        """This estimate as the footprint of one lifecycle stage (for the model card and lifecycle sums).
 
-# ----------------------------------------------------------------------------------------------------------
-# Catalog access (fmfootprint.catalog; imported lazily so that explicit inputs never need it)
+        Parameters
+        ----------
+        stage : str, optional
+            A lifecycle stage (:data:`fmfootprint.footprint.stages.STAGES`, or the alias ``experiment``).
+            Default ``"final"``.
 
-
-def _get_accelerator(name: Any) -> Any:
-    if not isinstance(name, str) or not name.strip():
-        raise FootprintInputError(f"gpu must be an accelerator name, got {name!r}")
-    from fmfootprint.catalog.hardware import get_accelerator
-
-    return get_accelerator(name)
-
-
-def _get_region(code: Any) -> Any:
-    if not isinstance(code, str) or not code.strip():
-        raise FootprintInputError(f"region must be a region code, got {code!r}")
-    from fmfootprint.catalog.grid import get_region
-
-    return get_region(code)
-
-
-@functools.lru_cache(maxsize=1)
-def _grid_defaults() -> Any:
-    from fmfootprint.catalog.grid import grid_defaults
-
-    return grid_defaults()
-
-
-@functools.lru_cache(maxsize=1)
-def _server_defaults() -> Any:
-    from fmfootprint.catalog.hardware import server_defaults
-
-    return server_defaults()
-
-
-@functools.lru_cache(maxsize=1)
-def _country_intensity_percentiles() -> tuple[float, float] | None:
-    """10th and 90th percentile of the catalog's country intensities, the range for an unknown location."""
-    try:
-        from fmfootprint.catalog.grid import list_regions
-
-        values = [
-            r.intensity_g_per_kwh
-            for r in list_regions()
-            if getattr(r, "kind", "") == "country" and r.intensity_g_per_kwh is not None
-        ]
-    except (ImportError, ValueError, OSError):
-        return None
-    if len(values) < 10:
-        return None
-    low, high = np.percentile(values, unc.INTENSITY_DEFAULT_PERCENTILES)
-    return float(low), float(high)
-
-
-def _source(obj: Any, name: str) -> str:
-    """The source the catalog gives for ``obj.<name>`` (``<name>_source``, else the object's ``source``)."""
-    stem = name.removesuffix("_g_per_kwh").removesuffix("_l_per_kwh").removesuffix("_kg").removesuffix("_w")
-    for attribute in (f"{name}_source", f"{stem}_source", "source"):
-        value = getattr(obj, attribute, None)
-        if value:
-            return str(value)
-    sources = getattr(obj, "sources", None)
-    if isinstance(sources, Mapping) and sources.get(name):
-        return str(sources[name])
-    return "fmfootprint catalog"
-
-
-# ----------------------------------------------------------------------------------------------------------
-
-
-def _exactly_one_input(**given: Any) -> str:
-    named = [name for name, value in given.items() if value is not None]
-    if len(named) != 1:
-        got = " and ".join(n if n != "energy" else "energy_kwh" for n in named) if named else "none"
-        raise FootprintInputError(f"give exactly one of hours, gpu_hours, flops or energy_kwh (got {got})")
-    return named[0]
+        Returns
+        -------
+        StageFootprint
+            The estimate's figures, the source of its grid intensity, and its ranges of facility energy,
+            operational, embodied and total CO2e, and water. Embodied CO2e is None (not counted) when the
+            accelerator-hours are unknown.
+        """
+        embodied = None if self.gpu_hours is None else self.co2e_embodied_kg
+        intensity_source = next(
+            (a.source for a in self.assumptions if a.name == "grid_intensity_g_per_kwh"), None
+        )
+        kept = [key for key in _STAGE_RANGES if embodied is not None or key != "co2e_embodied_kg"]
+        return StageFootprint(
+            stage=check_stage(stage),
+            method=self.method,
+            energy_kwh=self.energy_kwh,
+            co2e_operational_kg=self.co2e_operational_kg,
+            co2e_embodied_kg=embodied,
+            water_l=self.water_l,
+            gpu_hours=self.gpu_hours,
+            hours=self.hours,
+            energy_it_kwh=self.energy_it_kwh,
+            pue=self.pue,
+            grid_intensity_g_per_kwh=self.grid_intensity_g_per_kwh,
+            grid_intensity_source=intensity_source,
+            region=self.region,
+            gpu=self.gpu,
+            gpus=self.gpus,
+            ranges={key: self.ranges[key] for key in kept if key in self.ranges},
+        )
 
 
 def estimate(
@@ -349,7 +248,8 @@ def estimate(
     host_power_w : float, optional
         Host power per server, accelerators excluded [W], ≥ 0. Default: not counted.
     pue : float, optional
-        Power usage effectiveness [-], ≥ 1. Default: the region's, else the catalog default.
+        Power usage effectiveness [-], ≥ 1. Default: the region's, else its provider's fleet PUE, else the
+        catalog default (:func:`fmfootprint.footprint.site.resolve_site`).
     region : str, optional
         Region code (``FR``, ``US-CA``, ``aws:us-east-1``, …) for intensity, PUE, WUE, EWIF.
     grid_intensity : float, optional
@@ -394,179 +294,82 @@ def estimate(
     JMLR 24(253), Table 1, §4.1. Patterson, D. et al. (2021). arXiv:2104.10350, Table 4. Touvron, H. et al.
     (2023). LLaMA. arXiv:2302.13971, Table 15. Li, P. et al. (2023). arXiv:2304.03271, eq. 1, Table 1.
     """
-    mode = _exactly_one_input(hours=hours, gpu_hours=gpu_hours, flops=flops, energy=energy_kwh)
-    gpus = 1 if gpus is None else _validate.positive_int("gpus", gpus)
-    precision = _check_precision("bf16" if precision is None else precision)
-    assumptions: list[Assumption] = []
-    factors: list[Factor] = []
-
-    def note(name: str, value: float | str | None, unit: str, source: str) -> None:
-        assumptions.append(Assumption(name, value, unit, source))
-
-    accelerator = _get_accelerator(gpu) if gpu is not None else None
-    if accelerator is not None:
-        note("gpu", accelerator.name, "", _source(accelerator, "name"))
-    note("gpus", gpus, "accelerators", "given" if gpus != 1 else "default 1")
-
-    # --- power per accelerator ---------------------------------------------------------------------------
-    power_factor = _power_factor(accelerator, power_w, utilization, needed=mode != "energy")
-    if power_factor is not None:
-        factors.append(power_factor)
-        note("power_w", power_factor.central, "W per accelerator", power_factor.source)
-
-    # --- duration or energy ------------------------------------------------------------------------------
-    if mfu is not None and mode != "flops":
-        raise FootprintInputError("mfu is only used with flops")
-    fixed_gpu_hours: float | None = None
-    energy_it: float | None = None
-    if mode == "flops":
-        compute = _validate.non_negative("flops", flops)
-        if mfu is None:
-            raise FootprintInputError("flops needs mfu (model FLOP utilisation, in (0, 1])")
-        utilisation = _validate.fraction("mfu", mfu)
-        peak, peak_source = _peak_tflops(accelerator, precision, peak_tflops)
-        with np.errstate(all="ignore"):  # overflow is caught on the outputs
-            wall_hours = float(power.training_hours(compute, float(gpus), peak, utilisation))
-        fixed_gpu_hours = wall_hours * gpus
-        note("flops", compute, "FLOP", "given")
-        note("mfu", utilisation, "-", "given")
-        note("peak_tflops", peak, f"TFLOP/s ({precision}, dense)", peak_source)
-    elif mode == "hours":
-        wall_hours = _validate.non_negative("hours", hours)
-        fixed_gpu_hours = wall_hours * gpus
-        note("hours", wall_hours, "h", "given")
-    elif mode == "gpu_hours":
-        fixed_gpu_hours = _validate.non_negative("gpu_hours", gpu_hours)
-        note("gpu_hours", fixed_gpu_hours, "h", "given")
-    else:
-        energy_it = _validate.non_negative("energy_kwh", energy_kwh)
-        note("energy_it_kwh", energy_it, "kWh", "given (measured IT energy; PUE still applies)")
-        if power_factor is None:
-            note("gpu_hours", None, "h", "unknown: no power to convert the energy (give gpu or power_w)")
-        else:
-            note("gpu_hours", None, "h", "derived: IT energy / power per accelerator")
-
-    # --- host power --------------------------------------------------------------------------------------
-    per_server: int | None = None
-    if gpus_per_server is not None:
-        per_server = _validate.positive_int("gpus_per_server", gpus_per_server)
-        note("gpus_per_server", per_server, "accelerators per server", "given")
-    if host_power_w is not None:
-        host_w = _validate.non_negative("host_power_w", host_power_w)
-        per_server = per_server or _servers_per_gpu_default(note)
-        note("host_power_w", host_w, "W per server", f"given; {per_server} accelerators per server")
-    else:
-        host_w = 0.0
-        note(
-            "host_power_w",
-            0.0,
-            "W per server",
-            "host power not counted (published figures count accelerators only); give host_power_w to add it",
-        )
-
-    # --- site: PUE, grid intensity, water ------------------------------------------------------------------
-    site = _get_region(region) if region is not None else None
-    if site is not None:
-        note("region", site.code, "", f"{getattr(site, 'name', site.code)}")
-    factors.append(_site_factor("pue", pue, site, "pue", "-", _validate_pue))
-    factors.append(
-        _site_factor(
-            "grid_intensity_g_per_kwh",
-            grid_intensity,
-            site,
-            "intensity_g_per_kwh",
-            "gCO2e/kWh",
-            _nonneg("grid_intensity"),
-        )
-    )
-    factors.append(_site_factor("wue_l_per_kwh", wue, site, "wue_l_per_kwh", "L/kWh (IT)", _nonneg("wue")))
-    factors.append(_site_factor("ewif_l_per_kwh", ewif, site, "ewif_l_per_kwh", "L/kWh", _nonneg("ewif")))
-    for factor in factors[-4:]:
-        note(factor.name, factor.central, factor.unit, factor.source)
-
-    # --- embodied ----------------------------------------------------------------------------------------
-    gpu_factor, server_factor = _embodied_factors(accelerator, embodied_kg_per_gpu, server_embodied_kg)
-    factors.extend((gpu_factor, server_factor))
-    has_hours = mode != "energy" or power_factor is not None
-    counts_embodied = has_hours and (gpu_factor.central > 0 or server_factor.central > 0)
-    if counts_embodied:
-        per_server = per_server or _servers_per_gpu_default(note)
-        life = (
-            _validate.positive("lifetime_years", lifetime_years)
-            if lifetime_years is not None
-            else _server_default("lifetime_years")
-        )
-        usage = (
-            _validate.fraction("usage_fraction", usage_fraction)
-            if usage_fraction is not None
-            else _server_default("usage_fraction")
-        )
-        note(
-            "lifetime_years",
-            life,
-            "yr",
-            "given" if lifetime_years is not None else _source(_server_defaults(), "lifetime_years"),
-        )
-        note(
-            "usage_fraction",
-            usage,
-            "-",
-            "given" if usage_fraction is not None else _source(_server_defaults(), "usage_fraction"),
-        )
-    else:
-        # Validate what was given even when it is not used.
-        life = _validate.positive("lifetime_years", lifetime_years) if lifetime_years is not None else 1.0
-        usage = _validate.fraction("usage_fraction", usage_fraction) if usage_fraction is not None else 1.0
-    note("embodied_kg_per_gpu", gpu_factor.central, "kgCO2e per accelerator", gpu_factor.source)
-    note("server_embodied_kg", server_factor.central, "kgCO2e per server", server_factor.source)
-    if not has_hours and (gpu_factor.central > 0 or server_factor.central > 0):
-        note("co2e_embodied_kg", 0.0, "kgCO2e", "embodied not counted: accelerator-hours unknown")
-
-    model = _Model(
-        mode=mode,
-        gpus=float(gpus),
-        gpu_hours=fixed_gpu_hours,
-        energy_it_kwh=energy_it,
+    mode = inputs.resolve_mode(hours=hours, gpu_hours=gpu_hours, flops=flops, energy=energy_kwh)
+    hardware = inputs.resolve_hardware(gpu, gpus, precision)
+    power_factor = inputs.resolve_power(hardware.accelerator, power_w, utilization, needed=mode != "energy")
+    duration = inputs.resolve_duration(
+        mode,
+        hardware,
+        hours=hours,
+        gpu_hours=gpu_hours,
+        flops=flops,
+        mfu=mfu,
+        energy_kwh=energy_kwh,
+        peak_tflops=peak_tflops,
         power_known=power_factor is not None,
-        host_power_w=host_w,
-        gpus_per_server=float(per_server or 1),
-        lifetime_years=life,
-        usage_fraction=usage,
     )
-    return _build(model, tuple(factors), tuple(assumptions), accelerator, gpus, site, mode)
+    host = inputs.resolve_host(host_power_w, gpus_per_server)
+    site = resolve_site(
+        region,
+        grid_intensity_g_per_kwh=_non_negative("grid_intensity", grid_intensity),
+        pue=pue,
+        wue_l_per_kwh=_non_negative("wue", wue),
+        ewif_l_per_kwh=_non_negative("ewif", ewif),
+    )
+    site_part = site_factors(site)
+    hardware_embodied = inputs.resolve_embodied(
+        hardware.accelerator,
+        embodied_kg_per_gpu,
+        server_embodied_kg,
+        lifetime_years=lifetime_years,
+        usage_fraction=usage_fraction,
+        gpus_per_server=host.gpus_per_server,
+        has_hours=duration.gpu_hours is not None or power_factor is not None,
+    )
+    power_part = () if power_factor is None else (power_factor,)
+    factors = (*power_part, *site_part, hardware_embodied.gpu, hardware_embodied.server)
+    assumptions = (
+        *hardware.assumptions,
+        *(Assumption("power_w", f.central, "W per accelerator", f.source) for f in power_part),
+        *duration.assumptions,
+        *host.assumptions,
+        *_site_assumptions(site, site_part),
+        *hardware_embodied.assumptions,
+    )
+    model = FootprintModel(
+        mode=mode,
+        gpus=float(hardware.gpus),
+        gpu_hours=duration.gpu_hours,
+        energy_it_kwh=duration.energy_it_kwh,
+        power_known=power_factor is not None,
+        host_power_w=host.power_w,
+        gpus_per_server=float(hardware_embodied.gpus_per_server or 1),
+        lifetime_years=hardware_embodied.lifetime_years,
+        usage_fraction=hardware_embodied.usage_fraction,
+    )
+    gpu_name = hardware.accelerator.name if hardware.accelerator is not None else None
+    return _assemble(model, factors, assumptions, gpu_name, hardware.gpus, site)
 
 
-def _build(
-    model: _Model,
+def _non_negative(name: str, value: float | None) -> float | None:
+    return None if value is None else _validate.non_negative(name, value)
+
+
+def _site_assumptions(site: Site, factors: tuple[Factor, ...]) -> tuple[Assumption, ...]:
+    region = () if site.region is None else (Assumption("region", site.region, "", site.region_name or ""),)
+    return (*region, *(Assumption(f.name, f.central, f.unit, f.source) for f in factors))
+
+
+def _assemble(
+    model: FootprintModel,
     factors: tuple[Factor, ...],
     assumptions: tuple[Assumption, ...],
-    accelerator: Any,
+    gpu: str | None,
     gpus: int,
-    site: Any,
-    mode: str,
+    site: Site,
 ) -> Estimate:
-    """Evaluate the central value and every corner of the factor box in one vectorised call."""
-    grid = unc.corner_grid(factors)
-    size = 1 + max(len(v) for v in grid.values())
-    values = {}
-    for f in factors:  # column 0: the central values; then the corners
-        column = np.empty(size)
-        column[0] = f.central
-        column[1:] = grid[f.name]
-        values[f.name] = column
-    outputs = model.evaluate(values)
-    keys = list(outputs)
-    table = np.empty((len(keys), size))
-    for row, key in enumerate(keys):
-        table[row] = outputs[key]
-    finite = np.isfinite(table).all(axis=1)
-    if not finite.all():
-        raise FootprintInputError(f"inputs too large: {keys[int(np.argmin(finite))]} is not a finite number")
-    central = dict(zip(keys, table[:, 0].tolist(), strict=True))
-    ranges = dict(
-        zip(keys, zip(table.min(axis=1).tolist(), table.max(axis=1).tolist(), strict=True), strict=True)
-    )
-    by_name = {f.name: f.central for f in factors}
+    """The estimate at the central values, with ranges over every corner of the factor box."""
+    central, ranges = evaluate_box(model, factors)
     return Estimate(
         gpu_hours=central.get("gpu_hours"),
         hours=central.get("hours"),
@@ -580,207 +383,16 @@ def _build(
         water_l=central["water_l"],
         grid_intensity_g_per_kwh=central["grid_intensity_g_per_kwh"],
         pue=central["pue"],
-        wue_l_per_kwh=by_name["wue_l_per_kwh"],
-        ewif_l_per_kwh=by_name["ewif_l_per_kwh"],
+        wue_l_per_kwh=site.wue_l_per_kwh,
+        ewif_l_per_kwh=site.ewif_l_per_kwh,
         co2e_embodied_gpu_kg=central["co2e_embodied_gpu_kg"],
         co2e_embodied_server_kg=central["co2e_embodied_server_kg"],
-        ranges={
-            key: ranges[key]
-            for key in (*OUTPUT_KEYS, "co2e_embodied_gpu_kg", "co2e_embodied_server_kg")
-            if key in ranges
-        },
+        ranges={key: ranges[key] for key in _RANGED_KEYS if key in ranges},
         assumptions=assumptions,
-        method="measured" if mode == "energy" else "estimated",
-        gpu=accelerator.name if accelerator is not None else None,
+        method="measured" if model.mode == "energy" else "estimated",
+        gpu=gpu,
         gpus=gpus,
-        region=site.code if site is not None else None,
+        region=site.region,
         factors=factors,
         _model=model,
-    )
-
-
-def _check_precision(precision: Any) -> str:
-    key = precision.strip().lower() if isinstance(precision, str) else None
-    if key not in PRECISIONS:
-        raise FootprintInputError(f"unknown precision {precision!r}; choose one of {', '.join(PRECISIONS)}")
-    return key
-
-
-def _peak_tflops(accelerator: Any, precision: str, override: float | None) -> tuple[float, str]:
-    if override is not None:
-        return _validate.positive("peak_tflops", override), "given"
-    if accelerator is None:
-        raise FootprintInputError("flops needs gpu (for its peak FLOP/s) or peak_tflops")
-    peaks = getattr(accelerator, "peak_tflops", None) or {}
-    peak = peaks.get(precision)
-    if peak is None or not peak > 0:
-        known = [p for p in PRECISIONS if peaks.get(p)]
-        hint = f"; it has {', '.join(known)}" if known else ""
-        raise FootprintInputError(
-            f"{accelerator.name} has no {precision} peak in the catalog{hint}; give precision or peak_tflops"
-        )
-    return float(peak), f"catalog ({_source(accelerator, 'peak_tflops')})"
-
-
-def _power_factor(accelerator: Any, power_w: Any, utilization: Any, *, needed: bool) -> Factor | None:
-    """Average power per accelerator: ``power_w`` › ``utilization`` × TDP › the default fraction of TDP.
-
-    None when no power can be known and none is ``needed`` (measured energy without an accelerator).
-    """
-    tdp_w = getattr(accelerator, "tdp_w", None) if accelerator is not None else None
-    if power_w is not None and utilization is not None:
-        raise FootprintInputError("give power_w or utilization, not both")
-    if power_w is not None:
-        return Factor.fixed(
-            "power_w", _validate.positive("power_w", power_w), "W", "given (average per accelerator)"
-        )
-    if utilization is not None:
-        fraction = _validate.fraction("utilization", utilization)
-        if tdp_w is None:
-            raise FootprintInputError(
-                "utilization needs an accelerator with a TDP: give gpu, or give power_w"
-            )
-        return Factor.fixed(
-            "power_w",
-            float(power.average_power_w(tdp_w, fraction)),
-            "W",
-            f"given utilization {fraction:g} x TDP {tdp_w:g} W",
-        )
-    if tdp_w is not None:
-        low, high = power.TDP_FRACTION_RANGE
-        return Factor(
-            "power_w",
-            float(power.average_power_w(tdp_w, power.DEFAULT_TDP_FRACTION)),
-            float(power.average_power_w(tdp_w, low)),
-            float(power.average_power_w(tdp_w, high)),
-            "W",
-            f"{power.DEFAULT_POWER_SOURCE}; TDP {tdp_w:g} W ({_source(accelerator, 'tdp_w')})",
-        )
-    if not needed:
-        return None
-    if accelerator is not None:
-        raise FootprintInputError(f"{accelerator.name} has no TDP in the catalog; give power_w")
-    raise FootprintInputError("give gpu (for its TDP) or power_w (average W per accelerator)")
-
-
-def _servers_per_gpu_default(note: Any) -> int:
-    value = int(_server_default("gpus_per_server"))
-    note("gpus_per_server", value, "accelerators per server", _source(_server_defaults(), "gpus_per_server"))
-    return value
-
-
-def _server_default(name: str) -> float:
-    value = getattr(_server_defaults(), name)
-    if isinstance(value, tuple | list):  # (value, source) pairs
-        value = value[0]
-    return float(value)
-
-
-def _validate_pue(value: Any) -> float:
-    return _validate.at_least("pue", value, 1.0)
-
-
-def _nonneg(name: str) -> Any:
-    return functools.partial(_validate.non_negative, name)
-
-
-_SITE_RANGES = {
-    # factor: (catalog range kind, value, default range kind, value, grid_defaults attribute)
-    "pue": ("spread", unc.PUE_CATALOG_SPREAD, unc.PUE_DEFAULT_RANGE, "pue", "pue"),
-    "grid_intensity_g_per_kwh": (
-        "relative",
-        unc.INTENSITY_CATALOG_RELATIVE,
-        None,
-        "world_intensity_g_per_kwh",
-        "intensity",
-    ),
-    "wue_l_per_kwh": ("relative", unc.WUE_CATALOG_RELATIVE, unc.WUE_DEFAULT_RANGE, "wue_l_per_kwh", "wue"),
-    "ewif_l_per_kwh": (
-        "relative",
-        unc.EWIF_CATALOG_RELATIVE,
-        unc.EWIF_DEFAULT_RANGE,
-        "ewif_l_per_kwh",
-        "ewif",
-    ),
-}
-
-
-def _site_factor(name: str, given: Any, site: Any, attribute: str, unit: str, check: Any) -> Factor:
-    """A site factor: the given value (exact), else the region's (catalog range), else the default's."""
-    kind, spread, default_range, default_attribute, range_key = _SITE_RANGES[name]
-    if given is not None:
-        return Factor.fixed(name, check(given), unit, "given")
-    value = getattr(site, attribute, None) if site is not None else None
-    if value is not None:
-        detail = ""
-        if attribute == "intensity_g_per_kwh":
-            year, basis = getattr(site, "intensity_year", None), getattr(site, "intensity_basis", None)
-            detail = ", ".join(str(x) for x in (year, basis) if x)
-            detail = f" ({detail})" if detail else ""
-        source = (
-            f"{site.code}{detail}: {_source(site, attribute)}; {unc.RANGE_SOURCES[range_key + '_catalog']}"
-        )
-        value = float(value)
-        if kind == "spread":
-            return Factor(name, value, max(1.0, value - spread), value + spread, unit, source)
-        return Factor.relative(name, value, spread, unit, source)
-    defaults = _grid_defaults()
-    value = float(getattr(defaults, default_attribute))
-    where = "no region given" if site is None else f"{site.code} has no {attribute}"
-    range_source = unc.RANGE_SOURCES[range_key + "_default"]
-    source = f"default ({where}): {_source(defaults, default_attribute)}; {range_source}"
-    if default_range is None:  # grid intensity: the spread of countries
-        limits = _country_intensity_percentiles()
-        if limits is None:
-            return Factor.relative(name, value, unc.INTENSITY_DEFAULT_RELATIVE, unit, source)
-        return Factor.between(name, value, limits, unit, source)
-    return Factor.between(name, value, default_range, unit, source)
-
-
-def _embodied_factors(accelerator: Any, per_gpu: Any, per_server: Any) -> tuple[Factor, Factor]:
-    """Embodied kg per accelerator and per server.
-
-    Explicit figures are used as given (a figure not given counts 0). With none given, the accelerator's
-    catalog figure is used, with the catalog's server default beside it (the BLOOM pair); with no catalog
-    figure for the accelerator, embodied carbon is 0.
-    """
-    unit_gpu, unit_server = "kgCO2e", "kgCO2e"
-    if per_gpu is not None or per_server is not None:
-        gpu_kg = _validate.non_negative("embodied_kg_per_gpu", per_gpu) if per_gpu is not None else 0.0
-        server_kg = (
-            _validate.non_negative("server_embodied_kg", per_server) if per_server is not None else 0.0
-        )
-        return (
-            Factor.fixed(
-                "embodied_kg_per_gpu",
-                gpu_kg,
-                unit_gpu,
-                "given" if per_gpu is not None else "not counted (no figure given)",
-            ),
-            Factor.fixed(
-                "embodied_kg_per_server",
-                server_kg,
-                unit_server,
-                "given" if per_server is not None else "not counted (no figure given)",
-            ),
-        )
-    catalog_kg = getattr(accelerator, "embodied_kg", None) if accelerator is not None else None
-    if catalog_kg is None or not math.isfinite(float(catalog_kg)) or float(catalog_kg) <= 0:
-        reason = "embodied: 0, no figure given or in catalog"
-        return (
-            Factor.fixed("embodied_kg_per_gpu", 0.0, unit_gpu, reason),
-            Factor.fixed("embodied_kg_per_server", 0.0, unit_server, reason),
-        )
-    gpu_source = (
-        f"embodied: catalog value {float(catalog_kg):g} kg/GPU from {_source(accelerator, 'embodied')}; "
-        f"{unc.RANGE_SOURCES['embodied_catalog']}"
-    )
-    server_kg = _server_default("embodied_kg_per_server")
-    server_from = _source(_server_defaults(), "embodied_kg_per_server")
-    server_source = f"embodied: catalog server default {server_kg:g} kg from {server_from}"
-    return (
-        Factor.relative(
-            "embodied_kg_per_gpu", float(catalog_kg), unc.EMBODIED_GPU_CATALOG_RELATIVE, unit_gpu, gpu_source
-        ),
-        Factor.fixed("embodied_kg_per_server", server_kg, unit_server, server_source),
     )

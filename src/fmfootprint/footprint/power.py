@@ -23,6 +23,8 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from fmfootprint.units import S_PER_H, W_PER_KW
+
 __all__ = [
     "DEFAULT_TDP_FRACTION",
     "TDP_FRACTION_RANGE",
@@ -44,8 +46,6 @@ DEFAULT_POWER_SOURCE = (
     "BLOOM and LLaMA used TDP (the high end)"
 )
 
-_SECONDS_PER_HOUR = 3600.0
-_W_PER_KW = 1000.0
 _FLOPS_PER_TFLOPS = 1e12
 
 
@@ -107,7 +107,7 @@ def training_hours(
     Chowdhery, A. et al. (2022). PaLM: Scaling Language Modeling with Pathways. arXiv:2204.02311, App. B.
     """
     peak_flops_per_s = np.multiply(peak_tflops, _FLOPS_PER_TFLOPS)
-    return np.divide(flops, np.multiply(np.multiply(gpus, peak_flops_per_s), mfu)) / _SECONDS_PER_HOUR
+    return np.divide(flops, np.multiply(np.multiply(gpus, peak_flops_per_s), mfu)) / S_PER_H
 
 
 def accelerator_energy_kwh(gpu_hours: ArrayLike, power_w: ArrayLike) -> NDArray[np.float64] | float:
@@ -134,7 +134,7 @@ def accelerator_energy_kwh(gpu_hours: ArrayLike, power_w: ArrayLike) -> NDArray[
     Luccioni, A. S., Viguier, S. & Ligozat, A.-L. (2023). Estimating the Carbon Footprint of BLOOM.
     JMLR 24(253), §3, Table 1.
     """
-    return np.multiply(gpu_hours, power_w) / _W_PER_KW
+    return np.multiply(gpu_hours, power_w) / W_PER_KW
 
 
 def host_energy_kwh(
@@ -166,4 +166,4 @@ def host_energy_kwh(
     Luccioni, A. S., Viguier, S. & Ligozat, A.-L. (2023). Estimating the Carbon Footprint of BLOOM.
     JMLR 24(253), §4.1.
     """
-    return np.multiply(np.divide(gpu_hours, gpus_per_server), host_power_w) / _W_PER_KW
+    return np.multiply(np.divide(gpu_hours, gpus_per_server), host_power_w) / W_PER_KW

@@ -2,7 +2,8 @@
 
 Every uncertain factor of an estimate (power per accelerator, PUE, grid intensity, WUE, EWIF, embodied kg)
 is a :class:`Factor` with a central value and a low/high range. A value the user states is exact (its
-range has zero width); a catalog or default value carries the range below.
+range has zero width); a catalog, provider or default value carries the stated range of
+:mod:`fmfootprint.footprint.factors` (where :class:`Factor` and the ranges live; re-exported here).
 
 - :func:`bounds` evaluates a vectorised model at every corner of the factor box. The footprint is monotone
   in each factor, so the corners give its exact low and high; this is what :class:`Estimate.ranges`
@@ -10,150 +11,37 @@ range has zero width); a catalog or default value carries the range below.
 - :func:`monte_carlo` samples every factor from a triangular distribution (low, mode = central, high) with
   a seeded :class:`numpy.random.Generator` and returns percentiles of every output.
 
-Stated ranges (documented in docs/methodology.md)
---------------------------------------------------
-====================  =====================================  =================================================
-factor                 range                                  why
-====================  =====================================  =================================================
-power (default)        0.54–1.0 × TDP around 0.75             see :mod:`fmfootprint.footprint.power`
-PUE (catalog region)   central ± 0.05 (≥ 1)                   Google regions' trailing-12-month PUE spread
-                                                              1.08–1.14 around the 1.10 fleet value
-PUE (default)          1.1–2.4                                LBNL data-centre range (as cited by Patterson
-                                                              et al. 2021)
-intensity (catalog)    central ± 20 %                         annual average; the run's hours, the year and
-                                                              the lifecycle/direct basis move it
-intensity (default)    10th–90th percentile of countries      an unknown location could be any grid
-WUE (catalog)          central ± 50 %                         on-site WUE varies with season and climate
-WUE (default)          0–1.9 L/kWh                            closed loop (Morrison et al. 2025) to Li et al.
-                                                              2023 Table 1's highest (Indonesia)
-EWIF (catalog)         central ± 30 %                         state/country averages of WRI (Reig et al. 2020)
-EWIF (default)         1.287–9.501 L/kWh                      Li et al. 2023 Table 1 extremes (Texas,
-                                                              Washington)
-embodied kg/GPU        1–2.12 × central                       Luccioni et al. 2023 call 150 kg a lower bound;
-(catalog)                                                     Chien et al. 2023 put an A100 share at 318 kg
-====================  =====================================  =================================================
+This module sits above :mod:`fmfootprint.footprint.estimate` (it takes an :class:`Estimate`); nothing in
+the estimator imports it.
 """
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
 from fmfootprint import _validate
 from fmfootprint.errors import FootprintInputError
-
-if TYPE_CHECKING:
-    from fmfootprint.footprint.estimate import Estimate
+from fmfootprint.footprint.estimate import Estimate
+from fmfootprint.footprint.factors import Factor, corner_grid
 
 __all__ = [
     "Factor",
     "UncertaintyResult",
     "bounds",
+    "corner_grid",
     "monte_carlo",
     "sample_factors",
 ]
 
 Arrays = dict[str, NDArray[np.float64]]
 
-# Stated ranges (see the module docstring). Relative ranges are (low multiplier, high multiplier).
-PUE_CATALOG_SPREAD = 0.05
-PUE_DEFAULT_RANGE = (1.1, 2.4)
-INTENSITY_CATALOG_RELATIVE = (0.8, 1.2)
-INTENSITY_DEFAULT_PERCENTILES = (10.0, 90.0)
-INTENSITY_DEFAULT_RELATIVE = (0.5, 1.5)  # used only if the catalog cannot give percentiles
-WUE_CATALOG_RELATIVE = (0.5, 1.5)
-WUE_DEFAULT_RANGE = (0.0, 1.9)
-EWIF_CATALOG_RELATIVE = (0.7, 1.3)
-EWIF_DEFAULT_RANGE = (1.287, 9.501)
-EMBODIED_GPU_CATALOG_RELATIVE = (1.0, 318.0 / 150.0)
 MAX_SAMPLES = 10_000_000
-
-RANGE_SOURCES = {
-    "pue_catalog": "range ±0.05: Google region trailing-12-month PUE spans 1.08-1.14 around 1.10 (fleet)",
-    "pue_default": "range 1.1-2.4: LBNL data-centre PUE range (as cited by Patterson et al. 2021)",
-    "intensity_catalog": "range ±20 %: an annual average; the run's hours, the year and the basis move it",
-    "intensity_default": "range: 10th-90th percentile of the catalog's country intensities",
-    "wue_catalog": "range ±50 %: on-site WUE varies with season and climate (Li et al. 2023)",
-    "wue_default": "range 0-1.9 L/kWh: closed loop (Morrison et al. 2025) to Li et al. 2023 Tab. 1 maximum",
-    "ewif_catalog": "range ±30 %: regional averages of WRI factors (Reig et al. 2020)",
-    "ewif_default": "range 1.287-9.501 L/kWh: Li et al. 2023 Tab. 1 extremes (Texas, Washington)",
-    "embodied_catalog": (
-        "range 1-2.12x: 150 kg is a lower bound (Luccioni et al. 2023); 318 kg per A100 (Chien et al. 2023)"
-    ),
-}
-
-
-@dataclass(frozen=True)
-class Factor:
-    """One input of the footprint with its stated range. ``low <= central <= high``, all finite.
-
-    Attributes
-    ----------
-    name : str
-        Model variable it feeds (``power_w``, ``pue``, ``intensity_g_per_kwh``, ``wue_l_per_kwh``, …).
-    central, low, high : float
-        Central value and range, in ``unit``.
-    unit : str
-        Unit of the values.
-    source : str
-        Where the value and its range come from.
-    """
-
-    name: str
-    central: float
-    low: float
-    high: float
-    unit: str = ""
-    source: str = ""
-
-    def __post_init__(self) -> None:
-        for label in ("central", "low", "high"):
-            _validate.as_float(f"{self.name} {label}", getattr(self, label))
-        if not self.low <= self.central <= self.high:
-            raise ValueError(
-                f"{self.name}: need low <= central <= high, got {self.low}, {self.central}, {self.high}"
-            )
-
-    @property
-    def exact(self) -> bool:
-        """True when the range has zero width (a stated value)."""
-        return self.low == self.high
-
-    @classmethod
-    def fixed(cls, name: str, value: float, unit: str = "", source: str = "") -> Factor:
-        """A stated value, without uncertainty."""
-        return cls(name, value, value, value, unit, source)
-
-    @classmethod
-    def relative(
-        cls, name: str, central: float, multipliers: tuple[float, float], unit: str = "", source: str = ""
-    ) -> Factor:
-        """``central`` with the range ``central × multipliers``."""
-        return cls(name, central, central * multipliers[0], central * multipliers[1], unit, source)
-
-    @classmethod
-    def between(
-        cls, name: str, central: float, limits: tuple[float, float], unit: str = "", source: str = ""
-    ) -> Factor:
-        """``central`` with the range ``limits``, widened if needed so that it contains ``central``."""
-        return cls(name, central, min(limits[0], central), max(limits[1], central), unit, source)
-
-
-def corner_grid(factors: Sequence[Factor]) -> Arrays:
-    """Every corner of the factor box (only factors with a range vary): arrays of equal length ≤ 2^k."""
-    varying = [f for f in factors if not f.exact]
-    values: Arrays = {f.name: np.array([f.central]) for f in factors if f.exact}
-    if not varying:
-        return values
-    corners = np.array(list(itertools.product((0, 1), repeat=len(varying))), dtype=bool)
-    for column, factor in enumerate(varying):
-        values[factor.name] = np.where(corners[:, column], factor.high, factor.low)
-    return values
+"""Most Monte Carlo samples [-]: every output keeps its n samples in memory."""
 
 
 def bounds(
@@ -253,7 +141,7 @@ def monte_carlo(
     support at its stated range; exact (user-stated) factors stay constant.
     """
     n = _validate.positive_int("n", n)
-    if n > MAX_SAMPLES:  # memory: every output keeps its n samples
+    if n > MAX_SAMPLES:
         raise FootprintInputError(f"n must be <= {MAX_SAMPLES:,}, got {n:,}")
     level = _validate.fraction("level", level)
     rng = np.random.default_rng(seed)

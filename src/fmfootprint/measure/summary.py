@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from fmfootprint.footprint.convert import convert
-from fmfootprint.measure.site import Site
+from fmfootprint.footprint.site import Site
 
 __all__ = ["SCHEMA_VERSION", "STAGES", "RunSummary", "canonical_stage", "combine", "session_summary"]
 

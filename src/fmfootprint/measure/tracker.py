@@ -38,12 +38,12 @@ from typing import Any, Literal, TypeVar
 
 from fmfootprint import __version__, _validate
 from fmfootprint.errors import FootprintInputError
+from fmfootprint.footprint.site import Site, resolve_site
 from fmfootprint.measure.gpu import GpuMeter
 from fmfootprint.measure.host import CodecarbonHost, HostMeter, HostReading
 from fmfootprint.measure.log import LOG_SUFFIX, SUMMARY_SUFFIX, LogWriter, TrackerWarning, write_summary
 from fmfootprint.measure.nvml import Nvml, NvmlError, resolve_visible_devices
 from fmfootprint.measure.ranks import RankInfo, resolve_ranks
-from fmfootprint.measure.site import Site, resolve_site
 from fmfootprint.measure.summary import RunSummary, canonical_stage, session_summary
 
 __all__ = ["MIN_INTERVAL_S", "Tracker", "TrackerWarning", "exit_code_of"]
