@@ -178,7 +178,8 @@ def _reading(data: Any) -> HostReading:
 
 
 def _make_handler(base: type) -> Any:
-    class _Latest(base):  # type: ignore[misc]  # codecarbon is untyped: the base class is Any
+    # The base is codecarbon's handler class, passed at run time: Any to mypy (codecarbon is untyped).
+    class _Latest(base):  # type: ignore[misc]
         """Keeps the latest cumulative EmissionsData in memory; writes nothing."""
 
         def __init__(self) -> None:
@@ -194,7 +195,8 @@ def _make_handler(base: type) -> Any:
 
 
 def _isolated(tracker_cls: type) -> type:
-    class _IsolatedOfflineTracker(tracker_cls):  # type: ignore[misc]  # codecarbon is untyped: the base class is Any
+    # The base is codecarbon's OfflineEmissionsTracker, passed at run time: Any to mypy (untyped package).
+    class _IsolatedOfflineTracker(tracker_cls):  # type: ignore[misc]
         """codecarbon's offline tracker with its config files and CODECARBON_* variables ignored.
 
         codecarbon reads the external configuration into ``_external_conf`` and consults it in

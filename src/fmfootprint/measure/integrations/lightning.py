@@ -34,7 +34,8 @@ except ImportError:
 __all__ = ["FootprintCallback"]
 
 
-class FootprintCallback(_Base):  # type: ignore[misc]  # Lightning's Callback is untyped (Any) here
+# Lightning's Callback is Any to mypy where Lightning is missing (the dev extras): subclassing Any.
+class FootprintCallback(_Base):  # type: ignore[misc]
     """Measure a Lightning ``Trainer.fit``.
 
     Parameters
