@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from fmfootprint.errors import FootprintInputError
+from fmfootprint.errors import FootprintInputError, UnknownNameError
 from fmfootprint.footprint import power
 from fmfootprint.footprint.estimate import OUTPUT_KEYS, estimate
 
@@ -192,3 +192,52 @@ def test_bad_input_is_a_one_line_error(kwargs, fragment) -> None:
 def test_keyword_only() -> None:
     with pytest.raises(TypeError):
         estimate("A100", 8)  # type: ignore[misc]
+
+
+def test_to_stage_carries_the_figures_the_intensity_source_and_the_ranges() -> None:
+    result = estimate(gpu="A100", gpus=8, hours=24, region="FR")
+    stage = result.to_stage()
+    assert (stage.stage, stage.method, stage.region, stage.gpu, stage.gpus) == (
+        "final",
+        "estimated",
+        "FR",
+        result.gpu,
+        8,
+    )
+    assert (stage.energy_kwh, stage.energy_it_kwh, stage.gpu_hours, stage.hours) == (
+        result.energy_kwh,
+        result.energy_it_kwh,
+        192.0,
+        24.0,
+    )
+    assert stage.co2e_kg == pytest.approx(result.co2e_kg)
+    assert (stage.co2e_embodied_kg, stage.water_l) == (result.co2e_embodied_kg, result.water_l)
+    assert (stage.pue, stage.grid_intensity_g_per_kwh) == (result.pue, result.grid_intensity_g_per_kwh)
+    assert stage.grid_intensity_source == _assumption(result, "grid_intensity_g_per_kwh").source
+    assert stage.grid_intensity_source.startswith("FR (")
+    assert set(stage.ranges) == {
+        "energy_kwh",
+        "co2e_operational_kg",
+        "co2e_embodied_kg",
+        "co2e_kg",
+        "water_l",
+    }
+    assert stage.ranges["co2e_kg"] == result.ranges["co2e_kg"]
+    assert stage.to_dict()["co2e_kg"] == pytest.approx(result.co2e_kg)
+
+
+def test_to_stage_checks_the_stage_name(site) -> None:
+    result = estimate(gpu_hours=10, power_w=300, **site)
+    assert result.to_stage("Experiment").stage == "experiments"
+    assert result.to_stage("inference").stage == "inference"
+    with pytest.raises(UnknownNameError, match="stage"):
+        result.to_stage("pretraining")
+
+
+def test_to_stage_of_energy_without_hours_does_not_count_embodied(site) -> None:
+    stage = estimate(energy_kwh=100, gpu="A100", **site).to_stage()
+    assert stage.gpu_hours is not None  # the A100's default power converts energy to hours
+    unknown = estimate(energy_kwh=100, **site).to_stage()
+    assert (unknown.gpu_hours, unknown.co2e_embodied_kg, unknown.method) == (None, None, "measured")
+    assert "co2e_embodied_kg" not in unknown.ranges
+    assert unknown.co2e_kg == unknown.co2e_operational_kg == pytest.approx(120 * 300 / 1000)

@@ -7,7 +7,7 @@ import pytest
 
 from fmfootprint.errors import FootprintInputError
 from fmfootprint.footprint.estimate import estimate
-from fmfootprint.footprint.uncertainty import Factor, bounds, corner_grid, monte_carlo, sample_factors
+from fmfootprint.footprint.uncertainty import Factor, bounds, monte_carlo, sample_factors
 
 
 @pytest.fixture
@@ -16,25 +16,11 @@ def uncertain():
     return estimate(gpu="A100", gpus=64, hours=240, region="aws:us-east-1")
 
 
-def test_corner_grid_has_two_to_the_k_points() -> None:
-    factors = [Factor("a", 2, 1, 3), Factor("b", 5, 4, 6), Factor.fixed("c", 7)]
-    grid = corner_grid(factors)
-    assert len(grid["a"]) == len(grid["b"]) == 4
-    assert set(zip(grid["a"], grid["b"], strict=True)) == {(1, 4), (1, 6), (3, 4), (3, 6)}
-    assert grid["c"].tolist() == [7]
-
-
 def test_bounds_of_a_monotone_product_are_the_products_of_the_bounds() -> None:
     factors = [Factor("a", 2, 1, 3), Factor("b", 5, 4, 6)]
     result = bounds(lambda v: {"ab": v["a"] * v["b"], "a_over_b": v["a"] / v["b"]}, factors)
     assert result["ab"] == (4, 18)
     assert result["a_over_b"] == pytest.approx((1 / 6, 3 / 4))
-
-
-def test_factor_checks_its_order() -> None:
-    with pytest.raises(ValueError, match="low <= central <= high"):
-        Factor("x", 1, 2, 3)
-    assert Factor.between("x", 5.0, (1.0, 2.0)).high == 5.0
 
 
 def test_triangular_samples_stay_in_range_with_the_right_mean() -> None:

@@ -33,6 +33,7 @@ __all__ = [
 ]
 
 _FLOPS_PER_TFLOPS = 1e12
+_MODES: dict[str, Mode] = {"flops": "flops", "hours": "hours", "gpu_hours": "gpu_hours", "energy": "energy"}
 
 
 @dataclass(frozen=True)
@@ -76,19 +77,32 @@ class Embodied:
 
 
 def resolve_mode(**given: float | None) -> Mode:
-    """Which one of ``hours``, ``gpu_hours``, ``flops`` or ``energy`` (measured kWh) describes the run."""
+    """Which one of ``hours`` [h], ``gpu_hours`` [h], ``flops`` [FLOP] or ``energy`` [kWh] describes the run.
+
+    Raises
+    ------
+    FootprintInputError
+        None or more than one of them is given.
+    """
     named = [name for name, value in given.items() if value is not None]
     if len(named) != 1:
         got = " and ".join(n if n != "energy" else "energy_kwh" for n in named) if named else "none"
         raise FootprintInputError(f"give exactly one of hours, gpu_hours, flops or energy_kwh (got {got})")
-    for mode in ("flops", "hours", "gpu_hours", "energy"):
-        if named[0] == mode:
-            return mode
-    raise FootprintInputError(f"unknown run description {named[0]!r}")
+    return _MODES[named[0]]
 
 
 def resolve_hardware(gpu: str | None, gpus: int | None, precision: str | None) -> Hardware:
-    """The accelerator from the catalog, its count [-] (default 1) and the precision (default bf16)."""
+    """The accelerator, how many, and the precision of the training.
+
+    Parameters
+    ----------
+    gpu : str or None
+        Accelerator name, looked up with :func:`fmfootprint.catalog.hardware.get_accelerator`.
+    gpus : int or None
+        Number of accelerators [-], ≥ 1; None means 1.
+    precision : str or None
+        One of :data:`fmfootprint.catalog.hardware.PRECISIONS` (any case); None means bf16.
+    """
     count = 1 if gpus is None else _validate.positive_int("gpus", gpus)
     text = "bf16" if precision is None else precision
     key = text.strip().lower() if isinstance(text, str) else None
@@ -108,10 +122,28 @@ def resolve_hardware(gpu: str | None, gpus: int | None, precision: str | None) -
 def resolve_power(
     accelerator: Accelerator | None, power_w: float | None, utilization: float | None, *, needed: bool
 ) -> Factor | None:
-    """Average power per accelerator [W]: ``power_w`` › ``utilization`` × TDP › the default fraction of TDP.
+    """Average power per accelerator: ``power_w`` › ``utilization`` × TDP › the default fraction of TDP.
 
-    Returns None when no power can be known and none is ``needed`` (measured energy without an accelerator).
-    The default carries the range :data:`fmfootprint.footprint.power.TDP_FRACTION_RANGE` × TDP.
+    Parameters
+    ----------
+    accelerator : Accelerator or None
+        The catalog record whose ``tdp_w`` [W] the last two use.
+    power_w : float or None
+        Average power per accelerator [W], > 0; exact.
+    utilization : float or None
+        Average draw as a fraction of TDP [-], in (0, 1]; exact.
+    needed : bool
+        Whether the run needs a power (every description but measured energy).
+
+    Returns
+    -------
+    Factor or None
+        ``power_w`` [W]; the default carries the range :data:`fmfootprint.footprint.power.TDP_FRACTION_RANGE`
+        × TDP. None when no power can be known and none is ``needed``.
+
+    Notes
+    -----
+    P = u · TDP (:func:`fmfootprint.footprint.power.average_power_w`).
     """
     tdp_w = accelerator.tdp_w if accelerator is not None else None
     if power_w is not None and utilization is not None:
@@ -161,7 +193,28 @@ def resolve_duration(
     peak_tflops: float | None,
     power_known: bool,
 ) -> Duration:
-    """Accelerator-hours [h] from hours, accelerator-hours or FLOPs; or the measured IT energy [kWh].
+    """Accelerator-hours from hours, accelerator-hours or FLOPs; or the measured IT energy.
+
+    Parameters
+    ----------
+    mode : {"flops", "hours", "gpu_hours", "energy"}
+        Which of the values below describes the run (:func:`resolve_mode`).
+    hardware : Hardware
+        The accelerator, its count n [-] and the precision.
+    hours : float or None
+        Wall-clock duration [h], ≥ 0.
+    gpu_hours : float or None
+        Accelerator-hours [h], ≥ 0.
+    flops : float or None
+        Training compute C [FLOP], ≥ 0.
+    mfu : float or None
+        Model FLOP utilisation [-], in (0, 1]; with ``flops`` only.
+    energy_kwh : float or None
+        Measured IT energy [kWh], ≥ 0.
+    peak_tflops : float or None
+        Dense peak per accelerator [TFLOP/s], > 0, instead of the catalog's.
+    power_known : bool
+        Whether a power per accelerator is known (measured energy then gives accelerator-hours).
 
     Notes
     -----
@@ -219,7 +272,16 @@ def _peak_tflops(hardware: Hardware, override: float | None) -> tuple[float, str
 
 
 def resolve_host(host_power_w: float | None, gpus_per_server: int | None) -> Host:
-    """Host power per server [W] (counted only when given) and accelerators per server [-]."""
+    """Host power per server (counted only when given) and accelerators per server.
+
+    Parameters
+    ----------
+    host_power_w : float or None
+        Host power per server, accelerators excluded [W], ≥ 0. None: not counted (published figures count
+        accelerators only).
+    gpus_per_server : int or None
+        Accelerators per server [-], ≥ 1. None: the catalog's server default, once it is needed.
+    """
     notes: list[Assumption] = []
     per_server: int | None = None
     if gpus_per_server is not None:
@@ -257,7 +319,22 @@ def resolve_embodied(
     gpus_per_server: int | None,
     has_hours: bool,
 ) -> Embodied:
-    """Embodied kg per accelerator and per server [kgCO2e], and the lifetime [yr] and usage [-] they amortise.
+    """Embodied emissions per accelerator and per server, and the lifetime and usage they are amortised over.
+
+    Parameters
+    ----------
+    accelerator : Accelerator or None
+        The catalog record whose ``embodied_kg`` [kgCO2e] is used when no figure is given.
+    embodied_kg_per_gpu, server_embodied_kg : float or None
+        Embodied emissions of one accelerator and of one server without accelerators [kgCO2e], ≥ 0.
+    lifetime_years : float or None
+        Hardware lifetime [yr], > 0. None: the catalog's server default.
+    usage_fraction : float or None
+        Fraction of its life the hardware is used [-], in (0, 1]. None: the catalog's server default.
+    gpus_per_server : int or None
+        Accelerators per server [-] from :func:`resolve_host`; None: the catalog's, if needed.
+    has_hours : bool
+        Whether the accelerator-hours are known.
 
     Explicit figures are used as given (a figure not given counts 0). With none given, the accelerator's
     catalog figure is used, with the catalog's server default beside it (the BLOOM pair); with no catalog

@@ -1,3 +1,5 @@
+"""convert(): energy → carbon and water, and its vectorised elementary functions."""
+
 from __future__ import annotations
 
 import numpy as np
