@@ -1,7 +1,8 @@
 """The planner: from a budget, a model size or a target loss to (N, D, C, loss), optionally with a footprint.
 
 One entry point, :func:`plan`, used by ``fmfootprint plan`` and the app. It only dispatches to
-:mod:`fmfootprint.scaling.allocate` (the formulas) and :func:`fmfootprint.footprint.estimate.estimate`
+:mod:`fmfootprint.scaling.allocate` (the formulas), :func:`fmfootprint.planning.budgets.budget_flops`
+(budgets stated in accelerator-days, energy or carbon) and :func:`fmfootprint.footprint.estimate.estimate`
 (energy, carbon and water of the planned compute).
 """
 
@@ -13,12 +14,18 @@ from pathlib import Path
 from typing import Any
 
 from fmfootprint._validate import positive
-from fmfootprint.errors import FootprintInputError, UnknownNameError
+from fmfootprint.errors import FootprintInputError
+from fmfootprint.footprint.estimate import Estimate
+from fmfootprint.planning._hardware import check_hardware, estimate_at
+from fmfootprint.planning.budgets import BUDGET_KINDS, budget_flops
 from fmfootprint.scaling import allocate
 from fmfootprint.scaling.constrained import data_constrained_loss
 from fmfootprint.scaling.laws import ChinchillaLaw, KaplanLaw, get_law, load_law
 
-__all__ = ["Plan", "plan", "resolve_law"]
+__all__ = ["LawLike", "Plan", "plan", "resolve_law"]
+
+LawLike = str | Path | ChinchillaLaw | KaplanLaw | Mapping[str, Any]
+"""What names a law: a preset name, a law file (``*.json``), a law, or a mapping of its constants."""
 
 
 @dataclass(frozen=True)
@@ -28,7 +35,7 @@ class Plan:
     Attributes
     ----------
     compute_flops : float
-        Training compute 6·N·D [FLOPs].
+        Training compute 6·N·D [FLOP].
     params : float
         Model size N [parameters].
     tokens : float
@@ -40,13 +47,18 @@ class Plan:
     law : str
         Name of the law used (preset name, or the law file's name).
     mode : str
-        "compute", "params", "target-loss" or "inference".
+        "compute" (any budget kind), "params", "target-loss" or "inference".
     unique_tokens : float or None
         Unique tokens available [tokens] (data-constrained plans).
     inference_tokens, flops_saved, lifetime_flops : float or None
-        For inference-aware plans [tokens, FLOPs, FLOPs].
-    footprint : dict or None
-        ``estimate(flops=compute_flops, **hardware).to_dict()`` when hardware was given.
+        For inference-aware plans [tokens, FLOP, FLOP].
+    footprint : Estimate or None
+        ``estimate(flops=compute_flops, **hardware)`` when hardware was given.
+    budget_kind : str or None
+        The :data:`~fmfootprint.planning.budgets.BUDGET_KINDS` key the budget was stated in (None for the
+        "params", "target-loss" and "inference" modes).
+    budget : float or None
+        The budget as given, in the unit of ``budget_kind`` [FLOP, accelerator-days, kWh or kg CO2e].
     """
 
     compute_flops: float
@@ -60,10 +72,16 @@ class Plan:
     inference_tokens: float | None = None
     flops_saved: float | None = None
     lifetime_flops: float | None = None
-    footprint: dict[str, Any] | None = None
+    footprint: Estimate | None = None
+    budget_kind: str | None = None
+    budget: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        """The ``fmfootprint plan --json`` keys (optional ones only when set)."""
+        """The ``fmfootprint plan --json`` keys (optional ones only when set).
+
+        ``footprint`` is :meth:`Estimate.to_dict`; ``budget`` (kind, value, unit) appears only for a budget
+        stated in another unit than FLOPs.
+        """
         out: dict[str, Any] = {
             "compute_flops": self.compute_flops,
             "params": self.params,
@@ -73,33 +91,70 @@ class Plan:
             "law": self.law,
             "mode": self.mode,
         }
-        for key in ("unique_tokens", "inference_tokens", "flops_saved", "lifetime_flops", "footprint"):
+        for key in ("unique_tokens", "inference_tokens", "flops_saved", "lifetime_flops"):
             value = getattr(self, key)
             if value is not None:
                 out[key] = value
+        if self.footprint is not None:
+            out["footprint"] = self.footprint.to_dict()
+        if self.budget_kind is not None and self.budget_kind != "compute_flops":
+            out["budget"] = {
+                "kind": self.budget_kind,
+                "value": self.budget,
+                "unit": BUDGET_KINDS[self.budget_kind],
+            }
         return out
 
 
-def resolve_law(law: str | Path | ChinchillaLaw | Mapping[str, Any]) -> ChinchillaLaw:
-    """A preset name, a law file path (``*.json``), a mapping or a law → a :class:`ChinchillaLaw`."""
+def resolve_law(law: LawLike) -> ChinchillaLaw:
+    """A preset name, a law file path (``*.json``), a mapping or a law → a :class:`ChinchillaLaw`.
+
+    Parameters
+    ----------
+    law : str, Path, ChinchillaLaw, KaplanLaw or mapping
+        Preset name (see ``fmfootprint laws``), a law file written by ``fmfootprint fit --json``, a law, or
+        a mapping with E, A, B, alpha, beta.
+
+    Returns
+    -------
+    ChinchillaLaw
+
+    Raises
+    ------
+    FootprintInputError
+        An unknown preset (with suggestions), an unreadable law file, or a law that cannot allocate.
+    """
     if isinstance(law, ChinchillaLaw):
         return law
     if isinstance(law, KaplanLaw):
         return allocate._chinchilla(law)
     if isinstance(law, Mapping):
         return ChinchillaLaw.from_dict(dict(law))
-    if isinstance(law, Path) or (isinstance(law, str) and law.endswith(".json")):
+    if isinstance(law, Path) or law.endswith(".json"):
         return load_law(law)
-    return allocate._chinchilla(get_law(str(law)))
+    return allocate._chinchilla(get_law(law))
+
+
+def _one_of(given: Mapping[str, float | None]) -> tuple[str, float]:
+    named = [(name, value) for name, value in given.items() if value is not None]
+    if len(named) != 1:
+        raise FootprintInputError(
+            f"give exactly one of {', '.join(given)}"
+            + (f" (got {', '.join(name for name, _ in named)})" if named else "")
+        )
+    return named[0]
 
 
 def plan(
     *,
     compute_flops: float | None = None,
+    accelerator_days: float | None = None,
+    energy_kwh: float | None = None,
+    co2e_kg: float | None = None,
     params: float | None = None,
     target_loss: float | None = None,
     inference_tokens: float | None = None,
-    law: str | Path | ChinchillaLaw | Mapping[str, Any] | None = None,
+    law: LawLike | None = None,
     unique_tokens: float | None = None,
     hardware: Mapping[str, Any] | None = None,
 ) -> Plan:
@@ -108,8 +163,14 @@ def plan(
     Parameters
     ----------
     compute_flops : float, optional
-        Training budget [FLOPs] → compute-optimal (N, D) (Hoffmann eq. 4), or with ``unique_tokens`` the
+        Training budget [FLOP] → compute-optimal (N, D) (Hoffmann eq. 4), or with ``unique_tokens`` the
         data-constrained optimum (Muennighoff et al. 2023).
+    accelerator_days : float, optional
+        Training budget [accelerator-days, all devices together] on ``hardware``, at its MFU.
+    energy_kwh : float, optional
+        Facility-energy cap [kWh] on ``hardware`` in its region.
+    co2e_kg : float, optional
+        Total-carbon cap (operational + embodied) [kg CO2e] on ``hardware`` in its region.
     params : float, optional
         Model size [parameters] → the tokens for which it is compute-optimal.
     target_loss : float, optional
@@ -125,47 +186,49 @@ def plan(
         Unique tokens available [tokens]; needs a law with R_D*, R_N* (muennighoff2023). With ``params``
         the loss accounts for the repeated epochs.
     hardware : mapping, optional
-        ``{"gpu": ..., "gpus": ..., "mfu": ..., "region": ...}`` (any other keyword argument of ``estimate``
-        except ``flops`` is passed through too); nests
-        ``fmfootprint.footprint.estimate.estimate(flops=compute_flops, **hardware).to_dict()`` under
-        ``footprint``.
+        :func:`~fmfootprint.footprint.estimate.estimate` keyword arguments (``gpu``, ``gpus``, ``mfu``,
+        ``region``, ``pue``, ``precision`` …; :data:`~fmfootprint.planning._hardware.HARDWARE_KEYS`). Gives
+        ``footprint = estimate(flops=compute_flops, **hardware)``; needed by the budgets not in FLOPs.
 
     Returns
     -------
     Plan
+
+    Raises
+    ------
+    FootprintInputError
+        Not exactly one of the budgets, ``params`` and ``target_loss``; a bad value; an unknown law or
+        hardware key (with suggestions); and whatever the estimator rejects in ``hardware``.
     """
-    given = [
-        name
-        for name, value in (
-            ("compute_flops", compute_flops),
-            ("params", params),
-            ("target_loss", target_loss),
-        )
-        if value is not None
-    ]
-    if len(given) != 1:
-        raise FootprintInputError(
-            "give exactly one of compute_flops, params or target_loss"
-            + (f" (got {', '.join(given)})" if given else "")
-        )
-    if inference_tokens is not None and target_loss is None:
+    kind, value = _one_of(
+        {
+            "compute_flops": compute_flops,
+            "accelerator_days": accelerator_days,
+            "energy_kwh": energy_kwh,
+            "co2e_kg": co2e_kg,
+            "params": params,
+            "target_loss": target_loss,
+        }
+    )
+    if inference_tokens is not None and kind != "target_loss":
         raise FootprintInputError("inference_tokens needs target_loss")
-    if law is None:
-        law = "muennighoff2023" if unique_tokens is not None else "hoffmann2022"
-    the_law = resolve_law(law)
-    law_name = the_law.name or "fitted"
+    settings = check_hardware(hardware)
+    the_law = resolve_law(
+        law if law is not None else ("muennighoff2023" if unique_tokens is not None else "hoffmann2022")
+    )
     unique = None if unique_tokens is None else positive("unique_tokens", unique_tokens)
     extra: dict[str, Any] = {}
-    if compute_flops is not None:
-        budget = positive("compute_flops", compute_flops)
+    budget_kind: str | None = None
+    if kind in BUDGET_KINDS:
+        budget_kind = kind
+        budget = budget_flops(kind, value, settings)
         if unique is not None:
-            result = allocate.data_constrained_optimal(budget, unique, the_law)
+            values = allocate.data_constrained_optimal(budget, unique, the_law).to_dict()
         else:
-            result = allocate.compute_optimal(budget, the_law)
+            values = allocate.compute_optimal(budget, the_law).to_dict()
         mode = "compute"
-        values = result.to_dict()
-    elif params is not None:
-        size = positive("params", params)
+    elif kind == "params":
+        size = positive("params", value)
         tokens = float(allocate.optimal_tokens(size, the_law))
         loss = (
             float(data_constrained_loss(size, tokens, unique, the_law))
@@ -183,48 +246,28 @@ def plan(
     else:
         if unique is not None:
             raise FootprintInputError("unique_tokens works with compute_flops or params, not target_loss")
-        target = positive("target_loss", target_loss)
+        target = positive("target_loss", value)
         if inference_tokens is None:
-            budget = float(allocate.frontier_compute_for_loss(target, the_law))
-            values = allocate.compute_optimal(budget, the_law).to_dict()
+            frontier = float(allocate.frontier_compute_for_loss(target, the_law))
+            values = allocate.compute_optimal(frontier, the_law).to_dict()
             values["loss"] = target
             mode = "target-loss"
         else:
-            result = allocate.inference_optimal(target, inference_tokens, the_law)
-            values = result.to_dict()
+            values = allocate.inference_optimal(target, inference_tokens, the_law).to_dict()
             mode = "inference"
-            extra = {
-                "inference_tokens": values["inference_tokens"],
-                "flops_saved": values["flops_saved"],
-                "lifetime_flops": values["lifetime_flops"],
-            }
-    footprint = None
-    if hardware:
-        footprint = _footprint(values["compute_flops"], hardware)
+            extra = {key: values[key] for key in ("inference_tokens", "flops_saved", "lifetime_flops")}
+    compute = float(values["compute_flops"])
     return Plan(
-        compute_flops=float(values["compute_flops"]),
+        compute_flops=compute,
         params=float(values["params"]),
         tokens=float(values["tokens"]),
         loss=float(values["loss"]),
         tokens_per_param=float(values["tokens_per_param"]),
-        law=law_name,
+        law=the_law.name or "fitted",
         mode=mode,
         unique_tokens=unique,
-        footprint=footprint,
+        footprint=estimate_at(compute, settings) if settings else None,
+        budget_kind=budget_kind,
+        budget=value if budget_kind is not None else None,
         **extra,
     )
-
-
-def _footprint(compute_flops: float, hardware: Mapping[str, Any]) -> dict[str, Any]:
-    import inspect
-
-    from fmfootprint.footprint.estimate import estimate
-
-    # gpu, gpus, mfu and region are the planner's flags; any other estimate() setting (pue, precision,
-    # grid_intensity, ...) passes through. The budget itself is the plan's, so "flops" is not a setting.
-    valid = [name for name in inspect.signature(estimate).parameters if name != "flops"]
-    unknown = sorted(set(hardware) - set(valid))
-    if unknown:
-        raise UnknownNameError("hardware key", unknown[0], valid)
-    settings = {k: v for k, v in hardware.items() if v is not None}
-    return estimate(flops=compute_flops, **settings).to_dict()
