@@ -241,3 +241,10 @@ def test_to_stage_of_energy_without_hours_does_not_count_embodied(site) -> None:
     assert (unknown.gpu_hours, unknown.co2e_embodied_kg, unknown.method) == (None, None, "measured")
     assert "co2e_embodied_kg" not in unknown.ranges
     assert unknown.co2e_kg == unknown.co2e_operational_kg == pytest.approx(120 * 300 / 1000)
+
+
+def test_precisions_are_the_catalogs() -> None:
+    from fmfootprint.catalog import hardware
+    from fmfootprint.footprint import estimate as estimate_module
+
+    assert estimate_module.PRECISIONS is hardware.PRECISIONS
