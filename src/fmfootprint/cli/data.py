@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from typing import Any, TextIO
 
 from fmfootprint.catalog.grid import KINDS, PROVIDERS, list_regions
-from fmfootprint.catalog.hardware import list_accelerators
+from fmfootprint.catalog.hardware import PRECISIONS, list_accelerators
 from fmfootprint.cli._output import print_json
 
 
@@ -84,11 +84,7 @@ def _print_gpus(records: list[dict[str, Any]], stream: TextIO | None = None) -> 
         "name",
         "vendor",
         "TDP W",
-        "bf16",
-        "fp16",
-        "tf32",
-        "fp32",
-        "fp8",
+        *PRECISIONS,
         "mem GB",
         "year",
         "kgCO2e",
@@ -102,7 +98,7 @@ def _print_gpus(records: list[dict[str, Any]], stream: TextIO | None = None) -> 
                 r["name"],
                 r["vendor"],
                 _num(r["tdp_w"]),
-                *(_num(peak[p]) for p in ("bf16", "fp16", "tf32", "fp32", "fp8")),
+                *(_num(peak[p]) for p in PRECISIONS),
                 _num(r["memory_gb"]),
                 str(r["release_year"] or "-"),
                 _num(r["embodied_kg"]),

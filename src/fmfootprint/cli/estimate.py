@@ -6,7 +6,9 @@ import argparse
 import sys
 from typing import Any
 
+from fmfootprint.catalog.hardware import PRECISIONS
 from fmfootprint.cli._output import print_json, print_table
+from fmfootprint.units import format_number
 
 # (JSON key, label, unit) of the rows of the text table.
 _ROWS = (
@@ -76,7 +78,7 @@ def add_estimate_arguments(container: Any, *, require_run: bool = True) -> dict[
     container.add_argument(
         "--precision",
         default=None,
-        choices=("bf16", "fp16", "tf32", "fp32", "fp8"),
+        choices=PRECISIONS,
         help="precision of the peak FLOP/s used with --flops (default bf16)",
     )
     container.add_argument(
@@ -165,10 +167,10 @@ def run(args: argparse.Namespace) -> int:
         if value is None:
             rows[label] = "unknown"
             continue
-        text = f"{format_number(value)} {unit}"
+        text = f"{format_number(value, digits=4)} {unit}"
         low, high = payload["ranges"].get(key, (value, value))
         if low != high:
-            text += f"   [bounds {format_number(low)} - {format_number(high)}]"
+            text += f"   [bounds {format_number(low, digits=4)} - {format_number(high, digits=4)}]"
         rows[label] = text
     print_table(rows)
     if "uncertainty" in payload:
@@ -178,23 +180,11 @@ def run(args: argparse.Namespace) -> int:
         )
         for key, label, unit in _ROWS:
             if key in mc["intervals"]:
-                low, median, high = (format_number(v) for v in mc["intervals"][key])
+                low, median, high = (format_number(v, digits=4) for v in mc["intervals"][key])
                 sys.stdout.write(f"  {label}: {low} / {median} / {high} {unit}\n")
     sys.stdout.write("\nassumptions:\n")
     for item in payload["assumptions"]:
-        value = "" if item["value"] is None else format_number(item["value"])
+        value = "" if item["value"] is None else format_number(item["value"], digits=4)
         unit = f" {item['unit']}" if item["unit"] and value else ""
         sys.stdout.write(f"  {item['name']}: {value}{unit} ({item['source']})\n")
     return 0
-
-
-def format_number(value: Any) -> str:
-    """Readable number: thousands separators above 1,000, four significant digits below."""
-    if isinstance(value, str):
-        return value
-    number = float(value)
-    if abs(number) >= 1e15:
-        return f"{number:.4g}"
-    if abs(number) >= 1000:
-        return f"{number:,.0f}"
-    return f"{number:.4g}"
