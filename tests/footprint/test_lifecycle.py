@@ -8,7 +8,8 @@ import pytest
 
 from fmfootprint.errors import FootprintInputError, UnknownNameError
 from fmfootprint.footprint.estimate import estimate
-from fmfootprint.footprint.lifecycle import STAGES, inference_estimate, lifecycle, lifecycle_from_runs
+from fmfootprint.footprint.lifecycle import inference_estimate, lifecycle, lifecycle_from_runs
+from fmfootprint.footprint.stages import MIXED, STAGES
 
 SITE = {"pue": 1.2, "grid_intensity": 300.0, "wue": 0.5, "ewif": 3.0}
 SUMMED = ("energy_it_kwh", "energy_kwh", "co2e_operational_kg", "co2e_embodied_kg", "co2e_kg", "water_l")
@@ -43,14 +44,15 @@ def test_totals_equal_the_sum_of_the_stages(final) -> None:
         inference=estimate(gpu_hours=5000, power_w=300, **SITE),
     )
     assert [s.stage for s in life.stages] == list(STAGES)
-    for key in SUMMED:
-        assert getattr(life.total, key) == pytest.approx(sum(getattr(s, key) for s in life.stages))
-        low, high = life.total.ranges[key]
-        assert low == pytest.approx(sum(s.ranges[key][0] for s in life.stages))
-        assert high == pytest.approx(sum(s.ranges[key][1] for s in life.stages))
+    for key in SUMMED:  # a stage that does not count a figure (None) adds nothing to it
+        counted = [s for s in life.stages if getattr(s, key) is not None]
+        assert getattr(life.total, key) == pytest.approx(sum(getattr(s, key) for s in counted))
+        low, high = life.total.bounds(key)
+        assert low == pytest.approx(sum(s.bounds(key)[0] for s in counted))
+        assert high == pytest.approx(sum(s.bounds(key)[1] for s in counted))
     assert life.co2e_kg == pytest.approx(life.total.co2e_operational_kg + life.total.co2e_embodied_kg)
     assert life.total.gpu_hours == pytest.approx(10_000 * 1.5 + 16 + 5000)
-    assert life.total.method == "mixed"
+    assert life.total.method == MIXED
 
 
 def test_experiments_as_a_multiple_of_the_final_run(final) -> None:
@@ -72,12 +74,13 @@ def test_stage_from_an_estimate_keeps_energy_and_carbon_separate(final) -> None:
 
 def test_run_summaries_placed_by_their_stage() -> None:
     life = lifecycle_from_runs([_summary("final"), _summary("experiments"), _summary("final", 30.0)])
-    assert life["final"].runs == 2
+    assert life["final"].records == 2
     assert life["final"].energy_it_kwh == pytest.approx(80.0)
     assert life["final"].co2e_operational_kg == pytest.approx(80.0 * 1.1 * 0.2)
-    assert life["final"].co2e_embodied_kg == 0  # a tracker measures electricity only
+    assert life["final"].co2e_embodied_kg is None  # these summaries do not count embodied carbon
     assert life["final"].method == "measured"
-    assert life["final"].ranges["energy_kwh"] == (pytest.approx(88.0), pytest.approx(88.0))
+    assert life["final"].ranges == {}  # measured: exact
+    assert life["final"].bounds("energy_kwh") == (pytest.approx(88.0), pytest.approx(88.0))
 
 
 def test_run_summary_objects_with_to_dict() -> None:
@@ -163,8 +166,24 @@ def test_real_run_summaries_from_the_tracker() -> None:
         "end_unix_s": 3600.0, "complete": True, "interval_s": 1.0,
     }  # fmt: skip
     runs = [
-        RunSummary(energy_it_kwh=5.0, energy_kwh=6.0, co2e_kg=0.3, water_l=3.0, stage="final", **common),
-        RunSummary(energy_it_kwh=5.0, energy_kwh=6.0, co2e_kg=0.3, water_l=3.0, stage="evaluation", **common),
+        RunSummary(
+            energy_it_kwh=5.0,
+            energy_kwh=6.0,
+            co2e_operational_kg=0.3,
+            co2e_embodied_kg=0.0,
+            water_l=3.0,
+            stage="final",
+            **common,
+        ),
+        RunSummary(
+            energy_it_kwh=5.0,
+            energy_kwh=6.0,
+            co2e_operational_kg=0.3,
+            co2e_embodied_kg=0.0,
+            water_l=3.0,
+            stage="evaluation",
+            **common,
+        ),
     ]
     life = lifecycle_from_runs(runs, experiments_multiple=2.0)
     assert [s.stage for s in life.stages] == ["experiments", "final", "evaluation"]

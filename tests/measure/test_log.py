@@ -12,8 +12,8 @@ from fake_nvml import FakeHost, FakeNvml, gpus
 from conftest import SITE
 from fmfootprint.errors import FootprintInputError
 from fmfootprint.measure import Tracker, load_run, merge_runs, summarize
+from fmfootprint.measure.combine import combine
 from fmfootprint.measure.log import find_sessions, read_records
-from fmfootprint.measure.summary import combine
 
 
 def _run(out: Path, seconds: float = 0.25, node: int = 0, **kwargs: object) -> Tracker:
@@ -74,10 +74,10 @@ def test_killed_before_first_sample(tmp_path: Path) -> None:
 def test_load_run_prefers_the_summary_file(tmp_path: Path) -> None:
     tracker = _run(tmp_path)
     stored = json.loads(tracker.summary_path.read_text())
-    stored["co2e_kg"] = 123.0  # a summary.json is taken as written
+    stored["co2e_operational_kg"] = 123.0  # a summary.json is taken as written
     tracker.summary_path.write_text(json.dumps(stored))
-    assert load_run(tmp_path).co2e_kg == 123.0
-    assert summarize(tmp_path).co2e_kg != 123.0  # summarize always rebuilds from the log
+    assert load_run(tmp_path).co2e_operational_kg == 123.0
+    assert summarize(tmp_path).co2e_operational_kg != 123.0  # summarize always rebuilds from the log
 
 
 def test_missing_or_empty_run_dir_is_a_one_line_error(tmp_path: Path) -> None:

@@ -9,7 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from fmfootprint.footprint.convert import convert
-from fmfootprint.measure.summary import RunSummary, _covered_s, combine
+from fmfootprint.measure.combine import _covered_s, combine
+from fmfootprint.measure.summary import RunSummary
 
 
 def _session(
@@ -21,7 +22,8 @@ def _session(
     )
     return RunSummary(
         duration_s=duration, energy_it_kwh=energy_it, energy_kwh=fp.energy_kwh, gpu_energy_kwh=gpu_kwh,
-        cpu_energy_kwh=cpu_kwh, ram_energy_kwh=cpu_kwh, co2e_kg=fp.co2e_operational_kg, water_l=fp.water_l,
+        cpu_energy_kwh=cpu_kwh, ram_energy_kwh=cpu_kwh, co2e_operational_kg=fp.co2e_operational_kg,
+        co2e_embodied_kg=0.003 * 4 * duration / 3600, water_l=fp.water_l,
         water_onsite_l=fp.water_onsite_l, water_offsite_l=fp.water_offsite_l, region="FR",
         grid_intensity_g_per_kwh=intensity, pue=pue, wue_l_per_kwh=0.3, ewif_l_per_kwh=1.5,
         gpu_energy_method="energy_counter", exit_code=0, stage="final", gpu_hours=4 * duration / 3600,
@@ -50,7 +52,9 @@ sessions = st.lists(
 def test_combine_sums_and_is_order_free(specs: list) -> None:
     items = [_session(i, *spec) for i, spec in enumerate(specs)]
     merged = combine(items)
-    for key in ("gpu_energy_kwh", "energy_it_kwh", "energy_kwh", "co2e_kg", "water_l", "gpu_hours"):
+    summed = ("gpu_energy_kwh", "energy_it_kwh", "energy_kwh", "co2e_operational_kg", "co2e_embodied_kg",
+              "co2e_kg", "water_l", "gpu_hours")  # fmt: skip
+    for key in summed:
         assert getattr(merged, key) == pytest.approx(sum(getattr(s, key) for s in items), rel=1e-9, abs=1e-12)
     assert merged.n_gpus == 4 * len(items)
     assert merged.duration_s <= sum(s.duration_s for s in items) + 1e-6
@@ -58,7 +62,9 @@ def test_combine_sums_and_is_order_free(specs: list) -> None:
     known_cpu = [s.cpu_energy_kwh for s in items if s.cpu_energy_kwh is not None]
     assert merged.cpu_energy_kwh == (pytest.approx(sum(known_cpu)) if known_cpu else None)
     if merged.energy_kwh > 0:  # effective factors reproduce the totals
-        assert merged.co2e_kg == pytest.approx(merged.energy_kwh * merged.grid_intensity_g_per_kwh / 1000)
+        operational = merged.energy_kwh * merged.grid_intensity_g_per_kwh / 1000
+        assert merged.co2e_operational_kg == pytest.approx(operational)
+    assert merged.co2e_kg == pytest.approx(merged.co2e_operational_kg + merged.co2e_embodied_kg)
     reordered = combine(list(reversed(items)))
     assert reordered.energy_kwh == pytest.approx(merged.energy_kwh)
     assert reordered.duration_s == pytest.approx(merged.duration_s)

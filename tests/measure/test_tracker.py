@@ -71,7 +71,7 @@ def test_context_manager_writes_log_and_summary(tmp_path: Path, fake_nvml: FakeN
         summary.energy_it_kwh, pue=1.2, grid_intensity_g_per_kwh=100.0, wue_l_per_kwh=0.5, ewif_l_per_kwh=2.0
     )
     assert summary.energy_kwh == pytest.approx(expected.energy_kwh)
-    assert summary.co2e_kg == pytest.approx(expected.co2e_operational_kg)
+    assert summary.co2e_operational_kg == pytest.approx(expected.co2e_operational_kg)
     assert summary.water_l == pytest.approx(expected.water_l)
     assert summary.gpu_hours == pytest.approx(2 * summary.duration_s / 3600)
     # one record per interval, each with cumulative totals and the schema version
@@ -261,7 +261,9 @@ def test_region_factors_come_from_the_catalog(tmp_path: Path, fake_nvml: FakeNvm
     assert summary.region == "FR"
     assert summary.grid_intensity_g_per_kwh == region.intensity_g_per_kwh
     assert summary.pue == (region.pue or defaults.pue)
-    assert summary.co2e_kg == pytest.approx(summary.energy_kwh * region.intensity_g_per_kwh / 1000)
+    assert summary.co2e_operational_kg == pytest.approx(
+        summary.energy_kwh * region.intensity_g_per_kwh / 1000
+    )
 
 
 def test_read_samples_is_a_long_table(tmp_path: Path, fake_nvml: FakeNvml) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from fmfootprint.footprint.convert import convert
-from fmfootprint.report.figures import StageFootprint
+from fmfootprint.footprint.stages import StageFootprint
 
 REPORT_DATA = Path(__file__).resolve().parents[1] / "data" / "report"
 

@@ -13,7 +13,7 @@ from huggingface_hub.utils.endpoint_helpers import _is_emission_within_threshold
 
 import fmfootprint
 from fmfootprint.errors import FootprintInputError, UnknownNameError
-from fmfootprint.report.figures import STAGES
+from fmfootprint.footprint.stages import STAGES
 from fmfootprint.report.modelcard import ModelCardReport, model_card, update_card
 
 BLOOM_G = 24.69e6  # Luccioni et al. 2023, Table 1: 24.69 tCO2e

@@ -16,15 +16,19 @@ from fmfootprint.report.ledger import load_ledger
 from fmfootprint.report.modelcard import model_card
 
 J_PER_KWH = 3.6e6
+# The catalog's A100 figure amortised the BLOOM way (Luccioni et al. 2023, §4.1): 150 kg over 6 years at 85 %.
+A100_EMBODIED_KG_PER_GPU_HOUR = 150 / (6 * 8760 * 0.85)
 
 
 def _raw_run(run_dir: Path) -> dict:
-    """Energy and carbon of a fixture run from its raw files (GPU joules + host kWh, site factors)."""
-    energy_kwh = co2e_kg = 0.0
+    """Energy, operational carbon and GPU-hours of a fixture run from its raw files (GPU joules + host kWh,
+    site factors, duration)."""
+    energy_kwh = co2e_kg = gpu_hours = 0.0
     for summary in run_dir.glob("*.summary.json"):
         data = json.loads(summary.read_text())
         energy_kwh += data["energy_kwh"]
-        co2e_kg += data["co2e_kg"]
+        co2e_kg += data["co2e_operational_kg"]
+        gpu_hours += data["gpu_hours"]
     for log in run_dir.glob("*.jsonl"):
         if (run_dir / log.name.replace(".jsonl", ".summary.json")).exists():
             continue
@@ -34,7 +38,8 @@ def _raw_run(run_dir: Path) -> dict:
         it_kwh += sample["cpu_energy_kwh"] + sample["ram_energy_kwh"]
         energy_kwh += it_kwh * start["site"]["pue"]
         co2e_kg += it_kwh * start["site"]["pue"] * start["site"]["grid_intensity_g_per_kwh"] / 1000
-    return {"energy_kwh": energy_kwh, "co2e_kg": co2e_kg}
+        gpu_hours += len(sample["gpus"]) * sample["elapsed_s"] / 3600
+    return {"energy_kwh": energy_kwh, "co2e_kg": co2e_kg, "gpu_hours": gpu_hours}
 
 
 def test_runs_are_measured_and_placed_by_their_recorded_stage(report_data) -> None:
@@ -47,14 +52,24 @@ def test_runs_are_measured_and_placed_by_their_recorded_stage(report_data) -> No
     final = [_raw_run(runs / "final-node0"), _raw_run(runs / "final-node1")]  # the second has no summary
     assert data["stages"]["final"]["energy_kwh"] == pytest.approx(sum(r["energy_kwh"] for r in final))
     assert data["stages"]["final"]["co2e_operational_kg"] == pytest.approx(sum(r["co2e_kg"] for r in final))
-    assert data["stages"]["final"]["co2e_embodied_kg"] is None  # a tracker does not measure manufacturing
+    # Tracked runs count their GPUs' embodied carbon: accelerator-hours × the catalog's amortised figure.
+    final_gpu_hours = sum(r["gpu_hours"] for r in final)
+    assert final_gpu_hours == pytest.approx(2 * 10 + 2 * 8)  # the fixtures' 2 GPUs for 10 h and for 8 h
+    assert data["stages"]["final"]["co2e_embodied_kg"] == pytest.approx(
+        final_gpu_hours * A100_EMBODIED_KG_PER_GPU_HOUR
+    )
     assert data["stages"]["experiments"]["energy_kwh"] == pytest.approx(
         _raw_run(runs / "sweep")["energy_kwh"]
     )
     training_kg = sum(_raw_run(runs / d)["co2e_kg"] for d in ("final-node0", "final-node1", "sweep", "eval"))
     assert report.metadata["emissions"] == round(training_kg * 1000)
     assert report.metadata["hardware_used"] == "4 NVIDIA A100-SXM4-80GB GPUs"
-    assert "- **Embodied carbon:** not counted" in report.markdown
+    training_gpu_hours = final_gpu_hours + 1 * 5 + 1 * 2  # and the sweep's and the evaluation's GPU
+    embodied_g = training_gpu_hours * A100_EMBODIED_KG_PER_GPU_HOUR * 1000
+    assert f"- **Embodied carbon:** {embodied_g:.3g} g CO2eq (manufacturing" in report.markdown
+    total_row = next(line for line in report.markdown.splitlines() if line.startswith("| **total**"))
+    cells = [cell.strip() for cell in total_row.split("|")[1:-1]]
+    assert float(cells[5]) == pytest.approx(embodied_g / 1000, rel=1e-2)  # the embodied column
     assert "- **PUE:** 1.20 (experiments, final); 1.10 (evaluation)" in report.markdown
 
 

@@ -15,6 +15,7 @@ from typing import Any
 from fmfootprint.cli._output import print_json
 from fmfootprint.cli.estimate import ESTIMATE_INPUTS, add_estimate_arguments, estimate_from_args
 from fmfootprint.errors import FootprintInputError
+from fmfootprint.footprint.stages import STAGE_ALIASES, STAGES, TRAINING_TYPES
 
 
 def register(subparsers: Any) -> None:
@@ -41,13 +42,13 @@ def register(subparsers: Any) -> None:
     )
     source.add_argument(
         "--stage",
-        choices=("experiments", "final", "evaluation", "inference"),
+        choices=[*STAGES, *STAGE_ALIASES],
         help="stage of the estimate or the --runs (default: final for an estimate, as recorded for runs)",
     )
     card = p.add_argument_group("the card")
     card.add_argument(
         "--training-type",
-        choices=("pre-training", "fine-tuning"),
+        choices=TRAINING_TYPES,
         help="co2_eq_emissions.training_type (default pre-training, or the ledger's)",
     )
     card.add_argument("--location", metavar="TEXT", help="geographical_location (default: the region's name)")

@@ -8,7 +8,7 @@ from fmfootprint.cli._output import print_json, print_table
 from fmfootprint.measure.summary import RunSummary
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = subparsers.add_parser(
         "summarize",
         help="rebuild a tracked run's summary from its logs",
@@ -45,8 +45,9 @@ def show(summary: RunSummary, *, as_json: bool) -> None:
         "RAM energy": kwh(summary.ram_energy_kwh),
         "IT energy": kwh(summary.energy_it_kwh),
         "facility energy": f"{kwh(summary.energy_kwh)} (PUE {summary.pue:.3g})",
-        "CO2e": f"{summary.co2e_kg:.6g} kg ({summary.grid_intensity_g_per_kwh:.4g} g/kWh, "
-        f"region {summary.region or 'world average'})",
+        "CO2e": f"{summary.co2e_kg:.6g} kg = {summary.co2e_operational_kg:.6g} operational "
+        f"({summary.grid_intensity_g_per_kwh:.4g} g/kWh, region {summary.region or 'world average'}) "
+        f"+ {summary.co2e_embodied_kg:.6g} embodied",
         "water": f"{summary.water_l:.6g} L",
         "stage": summary.stage,
         "exit code": "unknown" if summary.exit_code is None else str(summary.exit_code),

@@ -17,12 +17,13 @@ import warnings
 from types import FrameType
 
 from fmfootprint.errors import FootprintInputError
-from fmfootprint.measure.summary import STAGES
+from fmfootprint.footprint.stages import STAGE_ALIASES, STAGES
+from fmfootprint.units import G_PER_KG
 
 _FORWARDED = (signal.SIGINT, signal.SIGTERM)
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = subparsers.add_parser(
         "track",
         help="run a command and measure its energy, carbon and water",
@@ -42,7 +43,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--stage",
         default="final",
-        choices=[*STAGES, "experiment"],
+        choices=[*STAGES, *STAGE_ALIASES],
         help="lifecycle stage of this run (default: final)",
     )
     p.add_argument("--pue", type=str, default=None, help="override the site's PUE")
@@ -90,7 +91,7 @@ def _track(args: argparse.Namespace) -> int:
     try:
         # Own process group: a terminal's Ctrl-C reaches the command once, through the forwarder.
         group = {"process_group": 0} if sys.version_info >= (3, 11) else {"start_new_session": True}
-        child = subprocess.Popen(command, **group)  # type: ignore[call-overload]
+        child = subprocess.Popen(command, **group)
 
         def forward(signum: int, frame: FrameType | None) -> None:
             if child.poll() is None:
@@ -101,14 +102,16 @@ def _track(args: argparse.Namespace) -> int:
         returncode = child.wait()
         exit_code = 128 - returncode if returncode < 0 else returncode
     finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)  # type: ignore[arg-type]
+        for number, handler in previous.items():
+            signal.signal(number, handler)  # type: ignore[arg-type]
         summary = tracker.stop(exit_code=exit_code)
     if summary is not None:
         path = tracker.summary_path
         where = f" -> {path}" if path is not None and path.exists() else " (summary not written)"
         print(
-            f"fmfootprint: {summary.energy_kwh:.6g} kWh, {summary.co2e_kg * 1000:.4g} g CO2e, "
+            f"fmfootprint: {summary.energy_kwh:.6g} kWh, {summary.co2e_kg * G_PER_KG:.4g} g CO2e "
+            f"({summary.co2e_operational_kg * G_PER_KG:.4g} operational + "
+            f"{summary.co2e_embodied_kg * G_PER_KG:.4g} embodied), "
             f"{summary.water_l:.4g} L water ({summary.gpu_energy_method}){where}",
             file=sys.stderr,
         )

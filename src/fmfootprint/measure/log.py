@@ -1,7 +1,7 @@
 """The tracker's files: an append-only JSON Lines log per session, and a ``*.summary.json`` when it stops.
 
-Format (schema version 1)
--------------------------
+Format (log schema version 1, :data:`LOG_SCHEMA_VERSION`)
+---------------------------------------------------------
 ``<name>.jsonl``, one JSON object per line, each with ``"schema": 1`` and a ``"type"``:
 
 - ``"start"``: session id, project, stage, interval, site (region, grid intensity, PUE, WUE, EWIF), rank
@@ -16,7 +16,8 @@ Format (schema version 1)
 Each line is written with a single ``os.write`` on a file opened with ``O_APPEND`` (nothing is buffered in
 the process, so a killed process leaves every line it wrote). Readers skip a truncated or unparsable line.
 
-``<name>.summary.json`` holds :meth:`RunSummary.to_dict`. The name is
+``<name>.summary.json`` holds :meth:`RunSummary.to_dict`, which has its own version
+(:data:`fmfootprint.measure.summary.SCHEMA_VERSION`; older summaries still load). The name is
 ``<project>.<hostname>.<job id or "local">.<UTC start>.<pid>``: one file pair per node and session.
 """
 
@@ -32,9 +33,12 @@ from pathlib import Path
 from typing import Any
 
 from fmfootprint.errors import FootprintInputError
-from fmfootprint.measure.summary import SCHEMA_VERSION, RunSummary, combine, session_summary
+from fmfootprint.measure.combine import combine
+from fmfootprint.measure.summary import RunSummary, session_summary
+from fmfootprint.units import J_PER_KWH
 
 __all__ = [
+    "LOG_SCHEMA_VERSION",
     "LogWriter",
     "RunSummary",
     "Session",
@@ -47,6 +51,8 @@ __all__ = [
     "write_summary",
 ]
 
+LOG_SCHEMA_VERSION = 1
+"""Version of the JSONL records (``"schema"`` in each line); the summary's version is separate."""
 LOG_SUFFIX = ".jsonl"
 SUMMARY_SUFFIX = ".summary.json"
 
@@ -73,7 +79,7 @@ class LogWriter:
         if self.failed is not None:
             return False
         line = (
-            json.dumps({"schema": SCHEMA_VERSION, **record}, allow_nan=False, default=_jsonable) + "\n"
+            json.dumps({"schema": LOG_SCHEMA_VERSION, **record}, allow_nan=False, default=_jsonable) + "\n"
         ).encode()
         try:
             if self._fd is None:
@@ -271,7 +277,7 @@ def read_samples(run_dir: str | os.PathLike[str]) -> Any:
                         "method": gpu["method"],
                         "status": gpu["status"],
                         "power_w": gpu.get("power_w"),
-                        "energy_kwh": gpu["energy_j"] / 3.6e6,
+                        "energy_kwh": gpu["energy_j"] / J_PER_KWH,
                     }
                 )
             for kind in ("cpu", "ram"):

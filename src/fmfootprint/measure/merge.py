@@ -1,4 +1,4 @@
-"""Merge runs and nodes: every session of every folder, each counted once (see :func:`summary.combine`)."""
+"""Merge runs and nodes: every session of every folder, each counted once (see :func:`.combine.combine`)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,9 @@ import os
 from collections.abc import Iterable
 
 from fmfootprint.errors import FootprintInputError
+from fmfootprint.measure.combine import combine
 from fmfootprint.measure.log import find_sessions
-from fmfootprint.measure.summary import RunSummary, combine
+from fmfootprint.measure.summary import RunSummary
 
 __all__ = ["merge_runs"]
 

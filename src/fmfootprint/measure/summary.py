@@ -4,38 +4,41 @@ One function, :func:`session_summary`, turns a session's records (its start reco
 if the process ended cleanly, its stop record) into a summary. The tracker calls it when it stops and
 ``fmfootprint summarize`` calls it on the JSONL after a crash, so both give the same keys and numbers.
 
-:func:`combine` adds sessions (nodes of one job, restarts, separate runs) without double counting: each
-session is one node's local-rank-0 tracker covering that node's GPUs over that session's time span, so
-energies, carbon, water and GPU-hours add; the duration is the wall-clock time covered by any session.
+:func:`fmfootprint.measure.combine.combine` adds summaries of sessions (nodes, restarts, runs) up.
+
+Carbon is operational (the metered energy × the grid intensity) plus embodied (the accelerators' share
+of their manufacturing emissions, amortised over the accelerator-hours of the run), so ``co2e_kg`` means
+what an estimate's ``co2e_kg`` means. :meth:`RunSummary.to_stage` turns a summary into the
+:class:`~fmfootprint.footprint.stages.StageFootprint` a lifecycle or a model card adds up.
+
+Summary schema
+--------------
+- 2: ``co2e_operational_kg``, ``co2e_embodied_kg`` and ``co2e_kg`` = their sum; per GPU, the catalog
+  ``accelerator`` its NVML name matched and its ``co2e_embodied_kg`` (None when not counted).
+- 1: ``co2e_kg`` only, operational. :meth:`RunSummary.from_dict` still reads it: operational = its
+  ``co2e_kg``, embodied 0, with a flag saying embodied carbon was not counted.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
+from fmfootprint.catalog.hardware import Accelerator, get_accelerator, server_defaults
+from fmfootprint.errors import FootprintInputError
 from fmfootprint.footprint.convert import convert
+from fmfootprint.footprint.embodied import amortized_co2e_kg
 from fmfootprint.footprint.site import Site
+from fmfootprint.footprint.stages import StageFootprint, check_stage
+from fmfootprint.units import H_PER_YEAR, J_PER_KWH, S_PER_H
 
-__all__ = ["SCHEMA_VERSION", "STAGES", "RunSummary", "canonical_stage", "combine", "session_summary"]
+__all__ = ["SCHEMA_VERSION", "RunSummary", "energy_method", "session_summary"]
 
-SCHEMA_VERSION = 1
-STAGES = ("experiments", "final", "evaluation", "inference")
-_STAGE_ALIASES = {"experiment": "experiments"}
-_J_PER_KWH = 3.6e6
-
-
-def canonical_stage(stage: str) -> str:
-    """The lifecycle stage name ("experiment" is accepted for "experiments")."""
-    from fmfootprint.errors import UnknownNameError
-
-    key = str(stage).strip().lower()
-    key = _STAGE_ALIASES.get(key, key)
-    if key not in STAGES:
-        raise UnknownNameError("stage", str(stage), (*STAGES, *_STAGE_ALIASES))
-    return key
+SCHEMA_VERSION = 2
+"""Version of :meth:`RunSummary.to_dict` (``*.summary.json``); see the module docstring."""
+_V1_EMBODIED = "embodied carbon not counted: summary of schema 1, written before tracked runs counted it"
 
 
 @dataclass(frozen=True)
@@ -45,6 +48,11 @@ class RunSummary:
     Energies in kWh; ``energy_it_kwh`` = GPU + CPU + RAM (the parts available), ``energy_kwh`` = facility
     energy (× PUE). ``cpu_energy_kwh``/``ram_energy_kwh`` are None when codecarbon gave nothing (never a
     stand-in zero; ``flags`` says so). ``exit_code`` is None when unknown (the process was killed).
+
+    Carbon [kgCO2e]: ``co2e_operational_kg`` = facility energy × grid intensity; ``co2e_embodied_kg`` =
+    the accelerators' amortised manufacturing emissions (0 for a GPU the catalog has no figure for, with a
+    flag; servers are not counted); :attr:`co2e_kg` = their sum. ``sources["co2e_embodied_kg"]`` says
+    how embodied carbon was obtained.
     """
 
     duration_s: float
@@ -53,7 +61,8 @@ class RunSummary:
     gpu_energy_kwh: float
     cpu_energy_kwh: float | None
     ram_energy_kwh: float | None
-    co2e_kg: float
+    co2e_operational_kg: float
+    co2e_embodied_kg: float
     water_l: float
     water_onsite_l: float
     water_offsite_l: float
@@ -82,6 +91,11 @@ class RunSummary:
     schema_version: int = SCHEMA_VERSION
 
     @property
+    def co2e_kg(self) -> float:
+        """Operational plus embodied emissions [kgCO2e], as an estimate's ``co2e_kg``."""
+        return self.co2e_operational_kg + self.co2e_embodied_kg
+
+    @property
     def started_at(self) -> str:
         return _iso(self.start_unix_s)
 
@@ -97,6 +111,8 @@ class RunSummary:
             "gpu_energy_kwh": self.gpu_energy_kwh,
             "cpu_energy_kwh": self.cpu_energy_kwh,
             "ram_energy_kwh": self.ram_energy_kwh,
+            "co2e_operational_kg": self.co2e_operational_kg,
+            "co2e_embodied_kg": self.co2e_embodied_kg,
             "co2e_kg": self.co2e_kg,
             "water_l": self.water_l,
             "water_onsite_l": self.water_onsite_l,
@@ -130,20 +146,76 @@ class RunSummary:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> RunSummary:
-        """Read back :meth:`to_dict` (a ``*.summary.json``)."""
+        """Read back :meth:`to_dict` (a ``*.summary.json``), of this schema or an older one.
+
+        A schema-1 summary (no ``co2e_operational_kg``) keeps its ``co2e_kg`` as the operational carbon it
+        was; its embodied carbon is 0, flagged, and ``sources["co2e_embodied_kg"]`` says why.
+        """
         names = {f for f in cls.__dataclass_fields__}
         kwargs = {k: v for k, v in data.items() if k in names}
         for key in ("gpus", "hosts", "ranks", "sessions", "flags"):
             kwargs[key] = tuple(kwargs.get(key, ()))
         kwargs["sources"] = dict(kwargs.get("sources", {}))
+        if "co2e_operational_kg" not in data and "co2e_kg" in data:  # schema 1
+            kwargs["co2e_operational_kg"] = data["co2e_kg"]
+            kwargs["co2e_embodied_kg"] = 0.0
+            kwargs["flags"] = (*kwargs["flags"], _V1_EMBODIED)
+            kwargs["sources"].setdefault("co2e_embodied_kg", _V1_EMBODIED)
+        kwargs["schema_version"] = SCHEMA_VERSION  # what to_dict() now writes
         return cls(**kwargs)
+
+    def to_stage(self, stage: str | None = None) -> StageFootprint:
+        """This run as the footprint of one lifecycle stage (for lifecycle sums and the model card).
+
+        Parameters
+        ----------
+        stage : str, optional
+            A lifecycle stage (:data:`~fmfootprint.footprint.stages.STAGES`, or the alias ``experiment``);
+            default the stage the run recorded.
+
+        Returns
+        -------
+        StageFootprint
+            Measured figures, without ranges; ``hours`` = the wall-clock duration [h], ``gpu`` the NVML
+            name when all GPUs share it. Embodied carbon is None (not counted) when no GPU of the run had
+            an embodied figure (an unknown accelerator, no GPU, or a schema-1 summary).
+
+        Raises
+        ------
+        FootprintInputError
+            The summary combines runs of several stages and ``stage`` is not given.
+        """
+        if stage is None and self.stage == "mixed":
+            raise FootprintInputError(
+                "this summary combines runs of several stages; give the stage it counts as"
+            )
+        counted = any(g.get("co2e_embodied_kg") is not None for g in self.gpus)
+        names = {str(g["name"]) for g in self.gpus if g.get("name")}
+        return StageFootprint(
+            stage=check_stage(self.stage if stage is None else stage),
+            method=self.method,
+            energy_kwh=self.energy_kwh,
+            co2e_operational_kg=self.co2e_operational_kg,
+            co2e_embodied_kg=self.co2e_embodied_kg if counted else None,
+            water_l=self.water_l,
+            gpu_hours=self.gpu_hours,
+            hours=self.duration_s / S_PER_H,
+            energy_it_kwh=self.energy_it_kwh,
+            pue=self.pue,
+            grid_intensity_g_per_kwh=self.grid_intensity_g_per_kwh,
+            grid_intensity_source=self.sources.get("grid_intensity_g_per_kwh"),
+            region=self.region,
+            gpu=names.pop() if len(names) == 1 else None,
+            gpus=self.n_gpus or None,
+        )
 
 
 def _iso(unix_s: float) -> str:
     return _dt.datetime.fromtimestamp(unix_s, tz=_dt.timezone.utc).isoformat(timespec="seconds")
 
 
-def _method_of(methods: Sequence[str]) -> str:
+def energy_method(methods: Sequence[str]) -> str:
+    """The one GPU energy method of ``methods``, ``"mixed"`` when they differ, ``"none"`` without any."""
     distinct = sorted(set(methods))
     if not distinct:
         return "none"
@@ -170,9 +242,17 @@ def session_summary(
 
     Notes
     -----
-    E_IT = E_GPU + E_CPU + E_RAM [kWh]; facility energy, carbon and water come from
+    E_IT = E_GPU + E_CPU + E_RAM [kWh]; facility energy, operational carbon and water come from
     :func:`fmfootprint.footprint.convert.convert` with the site's PUE, grid intensity, WUE and EWIF.
-    GPU-hours = n_GPU · duration / 3600.
+    GPU-hours = n_GPU · duration / 3600. Embodied carbon, per GPU, is
+    :func:`fmfootprint.footprint.embodied.amortized_co2e_kg` of the catalog's figure for the accelerator
+    its NVML name matches (:func:`fmfootprint.catalog.hardware.get_accelerator`) over the run's duration,
+    with the catalog's server defaults for lifetime and usage fraction (Luccioni et al. 2023, §4.1).
+
+    References
+    ----------
+    Luccioni, A. S., Viguier, S. & Ligozat, A.-L. (2023). Estimating the Carbon Footprint of BLOOM.
+    JMLR 24(253), §4.1.
     """
     site = Site.from_dict(start["site"])
     flags: list[str] = list(start.get("flags", []))
@@ -194,7 +274,7 @@ def session_summary(
                 "hostname": hostname,
                 "method": final.get("method", gpu_records.get(uuid, {}).get("method", device.get("method"))),
                 "energy_j": energy_j,
-                "energy_kwh": energy_j / _J_PER_KWH,
+                "energy_kwh": energy_j / J_PER_KWH,
             }
         )
         for note in final.get("notes", []):
@@ -226,6 +306,8 @@ def session_summary(
             f"at {duration_s:.1f} s"
         )
     flags.extend((stop or {}).get("warnings", []))
+    embodied_kg, embodied_flags, embodied_source = _embodied(gpus, duration_s / S_PER_H, hostname)
+    flags.extend(embodied_flags)
     start_unix = float(start["time"])
     return RunSummary(
         duration_s=duration_s,
@@ -234,7 +316,8 @@ def session_summary(
         gpu_energy_kwh=gpu_energy_kwh,
         cpu_energy_kwh=None if cpu is None else float(cpu),
         ram_energy_kwh=None if ram is None else float(ram),
-        co2e_kg=footprint.co2e_operational_kg,
+        co2e_operational_kg=footprint.co2e_operational_kg,
+        co2e_embodied_kg=embodied_kg,
         water_l=footprint.water_l,
         water_onsite_l=footprint.water_onsite_l,
         water_offsite_l=footprint.water_offsite_l,
@@ -243,10 +326,10 @@ def session_summary(
         pue=site.pue,
         wue_l_per_kwh=site.wue_l_per_kwh,
         ewif_l_per_kwh=site.ewif_l_per_kwh,
-        gpu_energy_method=_method_of([g["method"] for g in gpus]),
+        gpu_energy_method=energy_method([g["method"] for g in gpus]),
         exit_code=(stop or {}).get("exit_code"),
         stage=start["stage"],
-        gpu_hours=len(gpus) * duration_s / 3600.0,
+        gpu_hours=len(gpus) * duration_s / S_PER_H,
         n_gpus=len(gpus),
         project=start["project"],
         start_unix_s=start_unix,
@@ -258,119 +341,54 @@ def session_summary(
         ranks=(dict(start["rank"]),),
         sessions=(start["session_id"],),
         flags=tuple(dict.fromkeys(flags)),
-        sources=dict(site.sources),
+        sources={**site.sources, "co2e_embodied_kg": embodied_source},
     )
 
 
-def _sum_optional(values: Sequence[float | None]) -> float | None:
-    known = [v for v in values if v is not None]
-    return sum(known) if known else None
+def _embodied(gpus: list[dict[str, Any]], hours: float, hostname: str) -> tuple[float, list[str], str]:
+    """Embodied carbon of the GPUs over ``hours`` [h]: total [kgCO2e], flags, and how it was obtained.
 
-
-def _covered_s(spans: Sequence[tuple[float, float]]) -> float:
-    """Length of the union of [start, end] spans [s]."""
-    total, current_start, current_end = 0.0, None, None
-    for begin, end in sorted(spans):
-        if current_end is None or begin > current_end:
-            if current_end is not None:
-                total += current_end - current_start  # type: ignore[operator]
-            current_start, current_end = begin, end
-        else:
-            current_end = max(current_end, end)
-    if current_end is not None:
-        total += current_end - current_start  # type: ignore[operator]
-    return total
-
-
-def _common(values: Sequence[Any], mixed: Any) -> Any:
-    distinct = list(dict.fromkeys(values))
-    return distinct[0] if len(distinct) == 1 else mixed
-
-
-def _effective(amount: float, energy_kwh: float, factors: Sequence[float]) -> float:
-    """Energy-weighted factor (amount / energy), or the common factor when there is no energy."""
-    if energy_kwh > 0:
-        return amount / energy_kwh
-    return max(factors)
-
-
-def combine(summaries: Sequence[RunSummary]) -> RunSummary:
-    """Add sessions (nodes, restarts, runs) into one summary, each session counted once.
-
-    Parameters
-    ----------
-    summaries : sequence of RunSummary
-        Per-session (or already combined) summaries; a session id seen twice is counted once.
-
-    Returns
-    -------
-    RunSummary
-        Energies, CO2e, water and GPU-hours summed; duration = wall-clock time covered by any session;
-        grid intensity and PUE are the energy-weighted effective values (CO2e/E, E/E_IT).
+    Each GPU record gets ``accelerator`` (the catalog name its NVML name matches, or None) and
+    ``co2e_embodied_kg`` (None when the catalog has no figure for it: it counts 0, flagged).
     """
-    unique: list[RunSummary] = []
-    seen: set[str] = set()
-    for summary in summaries:
-        if summary.sessions and set(summary.sessions) <= seen:
-            continue  # the same session reached twice (e.g. a directory named twice)
-        seen.update(summary.sessions)
-        unique.append(summary)
-    if not unique:
-        raise ValueError("no sessions to combine")
-    if len(unique) == 1:
-        return unique[0]
-    energy_it = sum(s.energy_it_kwh for s in unique)
-    energy = sum(s.energy_kwh for s in unique)
-    co2e = sum(s.co2e_kg for s in unique)
-    flags = [f for s in unique for f in s.flags]
-    cpu = _sum_optional([s.cpu_energy_kwh for s in unique])
-    ram = _sum_optional([s.ram_energy_kwh for s in unique])
-    missing_host = sum(1 for s in unique if s.cpu_energy_kwh is None or s.ram_energy_kwh is None)
-    if missing_host and cpu is not None:
-        flags.append(
-            f"CPU/RAM energy missing for {missing_host} of {len(unique)} sessions: totals are partial"
-        )
-    exit_codes = [s.exit_code for s in unique]
-    nonzero = [c for c in exit_codes if c not in (0, None)]
-    exit_code = nonzero[0] if nonzero else (None if None in exit_codes else 0)
-    intensity = _effective(co2e * 1000.0, energy, [s.grid_intensity_g_per_kwh for s in unique])
-    regions = [s.region for s in unique]
-    region = _common(regions, "+".join(sorted({r or "default" for r in regions})))
-    return replace(
-        unique[0],
-        duration_s=_covered_s([(s.start_unix_s, s.end_unix_s) for s in unique]),
-        energy_it_kwh=energy_it,
-        energy_kwh=energy,
-        gpu_energy_kwh=sum(s.gpu_energy_kwh for s in unique),
-        cpu_energy_kwh=cpu,
-        ram_energy_kwh=ram,
-        co2e_kg=co2e,
-        water_l=sum(s.water_l for s in unique),
-        water_onsite_l=sum(s.water_onsite_l for s in unique),
-        water_offsite_l=sum(s.water_offsite_l for s in unique),
-        region=region,
-        grid_intensity_g_per_kwh=intensity,
-        pue=_effective(energy, energy_it, [s.pue for s in unique]),
-        wue_l_per_kwh=_effective(
-            sum(s.water_onsite_l for s in unique), energy_it, [s.wue_l_per_kwh for s in unique]
-        ),
-        ewif_l_per_kwh=_effective(
-            sum(s.water_offsite_l for s in unique), energy, [s.ewif_l_per_kwh for s in unique]
-        ),
-        gpu_energy_method=_method_of([s.gpu_energy_method for s in unique if s.gpu_energy_method != "none"]),
-        exit_code=exit_code,
-        stage=_common([s.stage for s in unique], "mixed"),
-        gpu_hours=sum(s.gpu_hours for s in unique),
-        n_gpus=sum(s.n_gpus for s in unique),
-        project=_common([s.project for s in unique], "+".join(sorted({s.project for s in unique}))),
-        start_unix_s=min(s.start_unix_s for s in unique),
-        end_unix_s=max(s.end_unix_s for s in unique),
-        complete=all(s.complete for s in unique),
-        interval_s=max(s.interval_s for s in unique),
-        gpus=tuple(g for s in unique for g in s.gpus),
-        hosts=tuple(h for s in unique for h in s.hosts),
-        ranks=tuple(r for s in unique for r in s.ranks),
-        sessions=tuple(x for s in unique for x in s.sessions),
-        flags=tuple(dict.fromkeys(flags)),
-        sources=dict(unique[0].sources) if all(s.sources == unique[0].sources for s in unique) else {},
+    if not gpus:
+        return 0.0, [], "not counted: no GPU measured"
+    defaults = server_defaults()
+    used: dict[str, Accelerator] = {}
+    missing: dict[str, list[str]] = {}
+    total = 0.0
+    for gpu in gpus:
+        name = str(gpu.get("name") or "")
+        try:
+            accelerator: Accelerator | None = get_accelerator(name)
+        except FootprintInputError:  # an unknown (or empty) name
+            accelerator = None
+        figure = accelerator.embodied_kg if accelerator is not None else None
+        gpu["accelerator"] = accelerator.name if accelerator is not None else None
+        gpu["co2e_embodied_kg"] = None
+        if accelerator is None or figure is None:
+            why = (
+                "not in the accelerator catalog"
+                if accelerator is None
+                else "no embodied figure in the catalog"
+            )
+            missing.setdefault(f"{name or 'unnamed'!r} ({why})", []).append(str(gpu.get("index")))
+            continue
+        kg = float(amortized_co2e_kg(figure, hours, defaults.lifetime_years, defaults.usage_fraction))
+        gpu["co2e_embodied_kg"] = kg
+        total += kg
+        used[accelerator.name] = accelerator
+    flags = [
+        f"{hostname} GPU {', '.join(indices)}: {what}; embodied carbon not counted (0)"
+        for what, indices in missing.items()
+    ]
+    if not used:
+        return total, flags, "not counted: no GPU of the run has an embodied figure in the catalog"
+    figures = "; ".join(f"{a.name} {a.embodied_kg:g} kgCO2e ({a.embodied_source})" for a in used.values())
+    source = (
+        f"catalog kgCO2e per accelerator × accelerator-hours / ({defaults.lifetime_years:g} yr × "
+        f"{H_PER_YEAR:g} h/yr × {defaults.usage_fraction:g} usage); {figures}; "
+        f"lifetime: {defaults.lifetime_years_source}; usage: {defaults.usage_fraction_source}; "
+        "servers not counted"
     )
+    return total, flags, source

@@ -39,17 +39,18 @@ from typing import Any, Literal, TypeVar
 from fmfootprint import __version__, _validate
 from fmfootprint.errors import FootprintInputError
 from fmfootprint.footprint.site import Site, resolve_site
+from fmfootprint.footprint.stages import check_stage
 from fmfootprint.measure.gpu import GpuMeter
 from fmfootprint.measure.host import CodecarbonHost, HostMeter, HostReading
 from fmfootprint.measure.log import LOG_SUFFIX, SUMMARY_SUFFIX, LogWriter, TrackerWarning, write_summary
 from fmfootprint.measure.nvml import Nvml, NvmlError, resolve_visible_devices
 from fmfootprint.measure.ranks import RankInfo, resolve_ranks
-from fmfootprint.measure.summary import RunSummary, canonical_stage, session_summary
+from fmfootprint.measure.summary import RunSummary, session_summary
+from fmfootprint.units import J_PER_KWH
 
 __all__ = ["MIN_INTERVAL_S", "Tracker", "TrackerWarning", "exit_code_of"]
 
 MIN_INTERVAL_S = 0.1
-_J_PER_KWH = 3.6e6
 _F = TypeVar("_F", bound=Callable[..., Any])
 _session_counter = itertools.count(1)
 
@@ -125,7 +126,7 @@ class Tracker:
             raise FootprintInputError(f"gpus must be 'visible' or 'all', got {gpus!r}")
         self.output_dir = Path(output_dir)
         self.project = str(project).strip()
-        self.stage = canonical_stage(stage)
+        self.stage = check_stage(stage)
         self.site: Site = resolve_site(
             region,
             grid_intensity_g_per_kwh=grid_intensity_g_per_kwh,
@@ -303,6 +304,9 @@ class Tracker:
             handles = [nvml.handle_by_index(i) for i in range(nvml.device_count())]
             uuids = [nvml.uuid(h) for h in handles]
             names = [nvml.name(h) for h in handles]
+            indices: tuple[int, ...]
+            mig: tuple[int, ...]
+            notes: tuple[str, ...]
             if self._gpus_choice == "all":
                 indices, mig, notes = tuple(range(len(handles))), (), ()
             else:
@@ -359,7 +363,7 @@ class Tracker:
         except Exception as exc:  # a bug in the CPU/RAM meter must not cost the GPU record
             self._note_sampler_error(f"CPU/RAM reading failed: {type(exc).__name__}: {exc}")
             reading = HostReading(None, None)
-        gpu_energy_kwh = sum(g["energy_j"] for g in gpus) / _J_PER_KWH
+        gpu_energy_kwh = sum(g["energy_j"] for g in gpus) / J_PER_KWH
         host_kwh = (reading.cpu_energy_kwh or 0.0) + (reading.ram_energy_kwh or 0.0)
         self._seq += 1
         record = {

@@ -1,7 +1,9 @@
 """Reports of a model's footprint: the Hugging Face model card's emissions metadata and section.
 
 - :mod:`fmfootprint.report.modelcard`: :func:`model_card` and :func:`update_card` (the public API);
-- :mod:`fmfootprint.report.figures`: the per-stage figures a card reports;
+- :mod:`fmfootprint.report.sources`: estimates, run summaries, lifecycles, run directories, ledgers and
+  saved JSON, each turned into per-stage figures (:class:`fmfootprint.footprint.stages.StageFootprint`);
+- :mod:`fmfootprint.report.render`: the Markdown of the "Environmental Impact" section;
 - :mod:`fmfootprint.report.ledger`: YAML ledgers listing runs and estimates by lifecycle stage;
 - :mod:`fmfootprint.report.cardtext`: editing one front-matter key and one section of a card in place.
 """

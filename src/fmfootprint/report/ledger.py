@@ -61,7 +61,7 @@ class Ledger:
     Attributes
     ----------
     stages : dict
-        ``{stage: [RunSummary or Estimate, ...]}`` in :data:`~fmfootprint.report.figures.STAGES` order.
+        ``{stage: [RunSummary or Estimate, ...]}`` in :data:`~fmfootprint.footprint.stages.STAGES` order.
     card : dict
         Defaults for :func:`~fmfootprint.report.modelcard.model_card` (``training_type``, ``location``,
         ``hardware``, ``cloud_provider``).
@@ -151,7 +151,7 @@ def _load_entry(entry: Any, stage: str, base: Path, name: str) -> list[Any]:
 
     # One summary for the entry, each tracker session counted once (nodes of a job, restarts, runs).
     summary = merge_runs([base / d for d in dirs])
-    return [{**summary.to_dict(), "stage": stage}]
+    return [replace(summary, stage=stage)]
 
 
 def _estimate(params: Any, stage: str, name: str) -> Any:
