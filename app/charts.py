@@ -1,6 +1,6 @@
 """Pure plotly figure builders for the planner's pages.
 
-Each function takes numbers the library already computed (arrays, ``to_dict()`` mappings, DataFrames) and
+Each function takes numbers the library already computed (arrays, results, their DataFrames) and
 returns a :class:`plotly.graph_objects.Figure`; none computes a scaling or footprint quantity itself, so the
 tests call them directly and check the traces against the library's values. No plotly template is set:
 applying one costs ~16 ms per figure on the server, and the page shows the figures in Streamlit's theme.
@@ -8,13 +8,16 @@ applying one costs ~16 ms per figure on the server, and the page shows the figur
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 from numpy.typing import ArrayLike
+
+if TYPE_CHECKING:
+    from fmfootprint.footprint.estimate import Estimate
 
 __all__ = [
     "energy_chart",
@@ -162,21 +165,21 @@ def frontier_chart(
     )
 
 
-def footprint_chart(footprint: Mapping[str, Any]) -> go.Figure:
+def footprint_chart(footprint: Estimate) -> go.Figure:
     """Carbon of one estimate split into operational and embodied, the total's range as an error bar.
 
     Parameters
     ----------
-    footprint : mapping
-        :meth:`Estimate.to_dict` output (keys co2e_operational_kg, co2e_embodied_kg, co2e_kg, ranges).
+    footprint : Estimate
+        :func:`fmfootprint.footprint.estimate.estimate` result (a plan's ``footprint``).
     """
-    operational = float(footprint["co2e_operational_kg"]) / 1000.0
-    embodied = float(footprint["co2e_embodied_kg"]) / 1000.0
-    total = float(footprint["co2e_kg"]) / 1000.0
+    operational = footprint.co2e_operational_kg / 1000.0
+    embodied = footprint.co2e_embodied_kg / 1000.0
+    total = footprint.co2e_kg / 1000.0
     fig = go.Figure()
     fig.add_trace(go.Bar(x=["carbon"], y=[operational], name="operational", marker_color=_OPERATIONAL))
     fig.add_trace(go.Bar(x=["carbon"], y=[embodied], name="embodied", marker_color=_EMBODIED))
-    rng = footprint.get("ranges", {}).get("co2e_kg")
+    rng = footprint.ranges.get("co2e_kg")
     if rng is not None:
         low, high = float(rng[0]) / 1000.0, float(rng[1]) / 1000.0
         fig.add_trace(
@@ -204,7 +207,7 @@ def regions_chart(table: pd.DataFrame, highlight: str | None = None) -> go.Figur
     Parameters
     ----------
     table : DataFrame
-        :func:`fmfootprint.planner_tools.compare_regions` output.
+        :meth:`fmfootprint.planning.RegionComparison.to_frame` output.
     highlight : str, optional
         Region code to outline (the chosen region).
     """
@@ -264,7 +267,7 @@ def inference_chart(
     Parameters
     ----------
     table : DataFrame
-        :func:`fmfootprint.planner_tools.inference_tradeoff` output.
+        :meth:`fmfootprint.planning.InferenceTradeoff.to_frame` output.
     chinchilla : (params [-], lifetime FLOPs [FLOP])
         The compute-optimal model for the loss.
     optimum : (params [-], lifetime FLOPs [FLOP])
@@ -326,17 +329,17 @@ def inference_chart(
     )
 
 
-def residuals_chart(predicted: ArrayLike, observed: ArrayLike, params: ArrayLike) -> go.Figure:
-    """Fit residuals (observed − predicted loss) against model size.
+def residuals_chart(residuals: ArrayLike, params: ArrayLike) -> go.Figure:
+    """A fit's residuals against model size.
 
     Parameters
     ----------
-    predicted, observed : array_like
-        Loss [nats/token].
+    residuals : array_like
+        :attr:`fmfootprint.scaling.fit.FitResult.residuals`: log L̂ − log L per run fitted [log nats/token].
     params : array_like
-        Model size of each run [-].
+        Model size of each run fitted [parameters].
     """
-    residual = np.asarray(observed, dtype=float) - np.asarray(predicted, dtype=float)
+    residual = np.asarray(residuals, dtype=float)
     fig = go.Figure()
     fig.add_trace(
         go.Scatter(
@@ -349,7 +352,11 @@ def residuals_chart(predicted: ArrayLike, observed: ArrayLike, params: ArrayLike
     )
     fig.add_hline(y=0.0, line_dash="dot", line_color="grey")
     return _layout(
-        fig, "Residuals: observed − fitted loss", "parameters", "residual [nats/token]", log_x=True
+        fig,
+        "Residuals: log fitted − log observed loss",
+        "parameters",
+        "log L̂ − log L [log nats/token]",
+        log_x=True,
     )
 
 

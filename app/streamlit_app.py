@@ -16,7 +16,7 @@ st.set_page_config(page_title="fmfootprint planner", page_icon=":material/eco:",
 KEPT = (
     "budget_kind",
     "budget_accelerator_days",
-    "budget_flops",
+    "budget_compute_flops",
     "budget_energy_kwh",
     "budget_co2e_kg",
     "gpu",

@@ -1,4 +1,4 @@
-"""Small helpers shared by the pages: error display, number formatting, cached catalog look-ups, uploads.
+"""Small helpers shared by the pages: error display, cached catalog look-ups, uploads.
 
 Nothing here computes a scaling or footprint quantity; that is the library's job.
 """
@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
 import pandas as pd
 import streamlit as st
+
+from fmfootprint.units import format_number
 
 #: Largest upload a page reads [bytes]; the server's own limit (server.maxUploadSize) is the same 10 MB.
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
@@ -22,7 +24,7 @@ MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 # Session-state keys shared between pages.
 FITTED_LAW = "fitted_law"  # ChinchillaLaw chosen on the Fit page
 FITTED_BOOTSTRAP = "fitted_bootstrap"  # its BootstrapResult, if one was run
-PLANNER_INPUTS = "planner_inputs"  # (training FLOPs, estimate kwargs) of the planner's last plan
+PLANNER_PLAN = "planner_plan"  # the planner's last fmfootprint.planning.Plan (its footprint an Estimate)
 RUN_SUMMARY = "run_summary"  # RunSummary loaded on the Runs page (for the model card)
 RUN_DIRS = "run_dirs"  # the directories it came from
 
@@ -43,27 +45,8 @@ def errors_shown(stop: bool = True) -> Iterator[None]:
             st.stop()
 
 
-def count(value: float) -> str:
-    """A large count in words people use for models: 7.05e10 → '70.5B', 1.4e12 → '1.4T'."""
-    value = float(value)
-    if abs(value) >= 1e15:
-        return f"{value:.3g}"
-    for scale, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "k")):
-        if abs(value) >= scale:
-            return f"{value / scale:.3g}{suffix}"
-    return f"{value:.3g}"
-
-
-def number(value: float, digits: int = 3) -> str:
-    """A plain number with ``digits`` significant figures and thousands separators."""
-    value = float(value)
-    if abs(value) >= 10**digits:
-        return f"{value:,.0f}"
-    return f"{value:.{digits}g}"
-
-
-def span(low: float, high: float, fmt: Any = number) -> str:
-    """'low – high' with the same formatter."""
+def span(low: float, high: float, fmt: Callable[[float], str] = format_number) -> str:
+    """'low – high' with the same formatter (the library's :func:`fmfootprint.units.format_number`)."""
     return f"{fmt(low)} – {fmt(high)}"
 
 

@@ -6,6 +6,7 @@ import streamlit as st
 
 import ui
 from fmfootprint.report.modelcard import TRAINING_TYPES, model_card, update_card
+from fmfootprint.units import format_number
 
 st.title("Model card: environmental impact")
 st.caption(
@@ -15,7 +16,7 @@ st.caption(
 )
 
 sources = []
-if ui.PLANNER_INPUTS in st.session_state:
+if ui.PLANNER_PLAN in st.session_state:
     sources.append("planner")
 if ui.RUN_DIRS in st.session_state:
     sources.append("runs page")
@@ -34,10 +35,7 @@ hardware = right.text_input("Hardware used (blank: derived, e.g. '8 H100 SXM')",
 
 with ui.errors_shown():
     if choice == "planner":
-        from fmfootprint.footprint.estimate import estimate
-
-        flops, kit = st.session_state[ui.PLANNER_INPUTS]
-        source = estimate(flops=flops, **kit)
+        source = st.session_state[ui.PLANNER_PLAN].footprint  # the planner's Estimate, not re-run
     elif choice == "runs page":
         source = list(st.session_state[ui.RUN_DIRS])
     else:
@@ -52,7 +50,7 @@ with ui.errors_shown():
         source, training_type=training_type, location=location or None, hardware=hardware or None
     )
 
-st.metric("co2_eq_emissions.emissions [g CO2e]", ui.number(report.emissions_g))
+st.metric("co2_eq_emissions.emissions [g CO2e]", format_number(report.emissions_g))
 st.caption(
     "The Hub's `emissions` field is the operational carbon of training in grams; embodied carbon and "
     "inference are in the section below."

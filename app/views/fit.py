@@ -123,10 +123,6 @@ n_boot = c6.selectbox(
 
 if st.button("Fit", type="primary", key="fit_button"):
     with ui.errors_shown():
-        if tokens_col == NONE and flops_col == NONE:
-            raise ui.UploadError(
-                "choose a tokens column, or a FLOPs column to derive tokens from (D = C / 6N)"
-            )
         runs = load_runs(
             table,
             params_col=params_col,
@@ -160,8 +156,10 @@ st.caption(
     + (f"; intervals from {len(boot.samples)} bootstrap resamples" if boot is not None else "; no bootstrap")
 )
 
-predicted = result.predict(runs["params"], runs["tokens"])
-st.plotly_chart(charts.residuals_chart(predicted, runs["loss"], runs["params"]), key="residuals")
+# The fit's own residuals. It dropped the highest-loss runs first (exclude_top_loss), so they belong to the
+# n_points lowest-loss runs, in table order.
+fitted = runs if result.n_points == len(runs) else runs.nsmallest(result.n_points, "loss").sort_index()
+st.plotly_chart(charts.residuals_chart(result.residuals, fitted["params"]), key="residuals")
 
 if st.button("Use this law in the planner", key="use_law"):
     st.session_state[ui.FITTED_LAW] = law

@@ -7,19 +7,27 @@ import streamlit as st
 
 import charts
 import ui
-from fmfootprint import planner_tools
+from fmfootprint import planning
+from fmfootprint.catalog.hardware import PRECISIONS
 from fmfootprint.scaling import allocate
 from fmfootprint.scaling.laws import PRESETS, ChinchillaLaw, get_law
+from fmfootprint.units import format_count, format_number, parse_quantity
 
 FITTED = "fitted on the Fit page"
+# Labels and first values of the library's budget kinds (planning.BUDGET_KINDS), accelerator-days first.
 BUDGET_LABELS = {
     "accelerator_days": "accelerator-days (all devices together)",
-    "flops": "training FLOPs",
+    "compute_flops": "training FLOPs",
     "energy_kwh": "energy cap [kWh]",
     "co2e_kg": "carbon cap [kg CO2e]",
 }
 CHART_TABS = ("Iso-FLOP curves", "Loss vs compute", "Footprint", "Across regions", "Inference trade-off")
-BUDGET_DEFAULTS = {"accelerator_days": "1000", "flops": "1e23", "energy_kwh": "500000", "co2e_kg": "100000"}
+BUDGET_DEFAULTS = {
+    "accelerator_days": "1000",
+    "compute_flops": "1e23",
+    "energy_kwh": "500000",
+    "co2e_kg": "100000",
+}
 
 st.title("Plan a training run")
 st.caption(
@@ -37,7 +45,7 @@ def parsed(label: str, key: str, default: str, help: str, allow_zero: bool = Fal
     if blank_ok and not str(text).strip():
         return None
     try:
-        return planner_tools.parse_quantity(label, text, allow_zero=allow_zero)
+        return parse_quantity(label, text, allow_zero=allow_zero)
     except ValueError as exc:
         problems.append(str(exc))
         return None
@@ -49,7 +57,7 @@ with inputs:
         "State the budget as", list(BUDGET_LABELS), format_func=BUDGET_LABELS.get, key="budget_kind"
     )
     budget = parsed(
-        f"Budget ({planner_tools.BUDGET_KINDS[kind]})",
+        f"Budget ({planning.BUDGET_KINDS[kind]})",
         f"budget_{kind}",
         BUDGET_DEFAULTS[kind],
         "Numbers like 1000, 1e23, 2.5T (k, M, B, T, P suffixes) are accepted.",
@@ -71,7 +79,7 @@ with inputs:
     )
     precision = st.selectbox(
         "Precision (peak throughput)",
-        ["bf16", "fp16", "fp8", "tf32", "fp32"],
+        list(PRECISIONS),
         key="precision",
         help="Which of the accelerator's peak TFLOP/s the MFU applies to.",
     )
@@ -91,7 +99,7 @@ with inputs:
         compare = st.multiselect(
             "Compare with regions",
             codes,
-            default=[c for c in planner_tools.COMPARISON_REGIONS if c in labels],
+            default=[c for c in planning.COMPARISON_REGIONS if c in labels],
             format_func=labels.get,
             key="compare",
         )
@@ -120,40 +128,27 @@ with inputs:
         allow_zero=True,
     )
 
-if gpus is not None and gpus != int(gpus):
-    problems.append(f"Number of accelerators must be a whole number, got {gpus:g}")
-if mfu is not None and not 0 < mfu <= 1:
-    problems.append(f"MFU must be a fraction in (0, 1], such as 0.4; got {mfu:g}")
-if pue is not None and pue < 1:
-    problems.append(f"PUE must be ≥ 1 (1.1 for an efficient data centre), got {pue:g}")
-
 with outputs:
     if problems:
         for problem in problems:
             st.error(f"⚠️ {problem}")
         st.stop()
 
-    hardware = {"gpu": gpu, "gpus": int(gpus), "mfu": mfu, "region": region}
-    if pue is not None:
-        hardware["pue"] = pue
-    if precision != "bf16":
-        hardware["precision"] = precision
-
+    # The library checks every value (whole accelerators, MFU in (0, 1], PUE ≥ 1 …) and says what is wrong.
+    hardware = {"gpu": gpu, "gpus": gpus, "mfu": mfu, "region": region, "pue": pue, "precision": precision}
     with ui.errors_shown():
-        flops = planner_tools.budget_flops(kind, budget, hardware)
-        summary = planner_tools.plan_with_hardware(flops, hardware, law=law, unique_tokens=unique_tokens)
-        footprint = summary["footprint"]
-
-    st.session_state[ui.PLANNER_INPUTS] = (flops, dict(hardware))
-    st.session_state["planner_result"] = summary
+        result = planning.plan(**{kind: budget}, law=law, unique_tokens=unique_tokens, hardware=hardware)
+    footprint = result.footprint
+    flops = result.compute_flops
+    st.session_state[ui.PLANNER_PLAN] = result
 
     st.subheader("The model to train")
     c1, c2, c3, c4 = st.columns(4)
-    c1.metric("Parameters", ui.count(summary["params"]))
-    c2.metric("Training tokens", ui.count(summary["tokens"]))
-    c3.metric("Tokens per parameter", ui.number(summary["tokens_per_param"]))
-    c4.metric("Expected loss [nats/token]", f"{summary['loss']:.4f}")
-    st.caption(f"Training compute {summary['compute_flops']:.3g} FLOP · law: {law_name}")
+    c1.metric("Parameters", format_count(result.params))
+    c2.metric("Training tokens", format_count(result.tokens))
+    c3.metric("Tokens per parameter", format_number(result.tokens_per_param))
+    c4.metric("Expected loss [nats/token]", f"{result.loss:.4f}")
+    st.caption(f"Training compute {flops:.3g} FLOP · law: {law_name}")
 
     # Budgets for the frontier chart: 1/1000× to 1000×, with this budget exactly in the middle, so that
     # one pass over the bootstrap laws gives both the chart's band and this plan's interval.
@@ -172,7 +167,7 @@ with outputs:
         )
 
     st.subheader("What it takes and emits")
-    ranges = footprint.get("ranges", {})
+    ranges = footprint.ranges
     shown = [
         ("GPU-hours", "gpu_hours", 1.0),
         ("Wall clock [days]", "hours", 24.0),
@@ -184,26 +179,27 @@ with outputs:
     ]
     for row in (shown[:4], shown[4:]):
         for column, (label, key, scale) in zip(st.columns(4), row, strict=False):
-            column.metric(label, ui.number(footprint[key] / scale))
+            column.metric(label, format_number(getattr(footprint, key) / scale))
             if key in ranges and ranges[key][0] != ranges[key][1]:
                 column.caption(f"range {ui.span(ranges[key][0] / scale, ranges[key][1] / scale)}")
     with st.expander("Assumptions and sources"):
-        assumptions = [{**row, "value": str(row.get("value"))} for row in footprint.get("assumptions", [])]
+        assumptions = [{**a.to_dict(), "value": str(a.value)} for a in footprint.assumptions]
         st.dataframe(assumptions, hide_index=True, key="assumptions")
 
     with ui.errors_shown():
-        table = planner_tools.compare_regions(flops, [region, *compare], hardware)
-        target = float(summary["loss"])
-        suggestion = planner_tools.carbon_optimal(
+        table = planning.compare_regions(flops, [region, *compare], hardware).to_frame()
+        target = result.loss
+        suggestion = planning.carbon_optimal(
             target, law, hardware, [region, *compare], inference_tokens=inference_tokens or 0.0
         )
     st.success(
         f"**Carbon-optimal suggestion** for loss {target:.4f}"
-        + (f" and {ui.count(inference_tokens)} inference tokens" if inference_tokens else "")
-        + f": train **{ui.count(suggestion.params)} parameters on {ui.count(suggestion.tokens)} tokens** in "
+        + (f" and {format_count(inference_tokens)} inference tokens" if inference_tokens else "")
+        + f": train **{format_count(suggestion.params)} parameters on "
+        f"{format_count(suggestion.tokens)} tokens** in "
         f"**{labels.get(suggestion.region, suggestion.region)}** → "
-        f"{ui.number(suggestion.co2e_kg / 1000.0)} t CO2e over the model's life, vs "
-        f"{ui.number(suggestion.baseline_co2e_kg / 1000.0)} t for the compute-optimal "
+        f"{format_number(suggestion.co2e_kg / 1000.0)} t CO2e over the model's life, vs "
+        f"{format_number(suggestion.baseline_co2e_kg / 1000.0)} t for the compute-optimal "
         f"model in {labels.get(suggestion.baseline_region, suggestion.baseline_region)} "
         f"({suggestion.saving_fraction:.0%} less)."
     )
@@ -225,14 +221,12 @@ with outputs:
             for c in budgets:
                 params_grid, loss_grid = allocate.isoflop_curve(c, law)
                 curves.append((c, params_grid, loss_grid))
-            st.plotly_chart(
-                charts.isoflop_chart(curves, (summary["params"], summary["loss"]), flops), key="iso"
-            )
+            st.plotly_chart(charts.isoflop_chart(curves, (result.params, result.loss), flops), key="iso")
     if tab_frontier.open:
         with tab_frontier:
             frontier = allocate.compute_optimal(grid, law)
             st.plotly_chart(
-                charts.frontier_chart(grid, frontier.loss, (flops, summary["loss"]), band_arrays),
+                charts.frontier_chart(grid, frontier.loss, (flops, result.loss), band_arrays),
                 key="frontier",
             )
     if tab_footprint.open:
@@ -259,7 +253,7 @@ with outputs:
     if tab_inference.open:
         with tab_inference:
             with ui.errors_shown():
-                trade = planner_tools.inference_tradeoff(target, inference_tokens or 0.0, law, hardware)
+                trade = planning.inference_tradeoff(target, inference_tokens or 0.0, law, hardware).to_frame()
             st.plotly_chart(
                 charts.inference_chart(
                     trade,

@@ -13,6 +13,7 @@ import charts
 import ui
 from fmfootprint.measure.log import load_run, read_samples
 from fmfootprint.measure.merge import merge_runs
+from fmfootprint.units import format_number
 
 st.title("Measured runs")
 st.caption(
@@ -87,20 +88,15 @@ st.session_state[ui.RUN_SUMMARY] = totals
 
 st.subheader("Totals" + (f" (merged from {len(dirs)} folders)" if len(dirs) > 1 else ""))
 c1, c2, c3, c4 = st.columns(4)
-c1.metric("Duration [h]", ui.number(totals["duration_s"] / 3600.0))
-c2.metric("GPU-hours", ui.number(totals["gpu_hours"]) if totals.get("gpu_hours") is not None else "–")
-c3.metric("Energy, facility [kWh]", ui.number(totals["energy_kwh"]))
-c4.metric("Energy, IT [kWh]", ui.number(totals["energy_it_kwh"]))
+c1.metric("Duration [h]", format_number(totals["duration_s"] / 3600.0))
+c2.metric("GPU-hours", format_number(totals.get("gpu_hours")))
+c3.metric("Energy, facility [kWh]", format_number(totals["energy_kwh"]))
+c4.metric("Energy, IT [kWh]", format_number(totals["energy_it_kwh"]))
 d1, d2, d3, d4 = st.columns(4)
-d1.metric("GPU energy [kWh]", ui.number(totals["gpu_energy_kwh"]))
-d2.metric("Carbon [kg CO2e]", ui.number(totals["co2e_kg"]) if totals.get("co2e_kg") is not None else "–")
-d3.metric("Water [L]", ui.number(totals["water_l"]) if totals.get("water_l") is not None else "–")
-d4.metric(
-    "Grid [g CO2e/kWh]",
-    ui.number(totals["grid_intensity_g_per_kwh"])
-    if totals.get("grid_intensity_g_per_kwh") is not None
-    else "–",
-)
+d1.metric("GPU energy [kWh]", format_number(totals["gpu_energy_kwh"]))
+d2.metric("Carbon [kg CO2e]", format_number(totals.get("co2e_kg")))
+d3.metric("Water [L]", format_number(totals.get("water_l")))
+d4.metric("Grid [g CO2e/kWh]", format_number(totals.get("grid_intensity_g_per_kwh")))
 st.caption(
     f"GPU energy method: {totals.get('gpu_energy_method', '–')} · region: {totals.get('region') or '–'} · "
     f"PUE: {totals.get('pue') or '–'}"

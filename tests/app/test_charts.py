@@ -8,8 +8,8 @@ import pytest
 
 charts = pytest.importorskip("charts")  # app/ is put on sys.path by tests/app/conftest.py
 
-from fmfootprint import planner_tools as pt  # noqa: E402
 from fmfootprint.footprint.estimate import estimate  # noqa: E402
+from fmfootprint.planning import compare_regions, inference_tradeoff  # noqa: E402
 from fmfootprint.scaling.allocate import compute_optimal, inference_optimal, isoflop_curve  # noqa: E402
 from fmfootprint.scaling.laws import get_law  # noqa: E402
 
@@ -61,12 +61,22 @@ def test_frontier_chart_with_and_without_band() -> None:
 
 
 def test_footprint_chart_stacks_operational_and_embodied_in_tonnes() -> None:
-    result = estimate(flops=1e23, **HARDWARE).to_dict()
+    result = estimate(flops=1e23, **HARDWARE)
     fig = charts.footprint_chart(result)
-    assert fig.data[0].y[0] == pytest.approx(result["co2e_operational_kg"] / 1000)
-    assert fig.data[1].y[0] == pytest.approx(result["co2e_embodied_kg"] / 1000)
-    assert fig.data[0].y[0] + fig.data[1].y[0] == pytest.approx(result["co2e_kg"] / 1000)
+    assert fig.data[0].y[0] == pytest.approx(result.co2e_operational_kg / 1000)
+    assert fig.data[1].y[0] == pytest.approx(result.co2e_embodied_kg / 1000)
+    assert fig.data[0].y[0] + fig.data[1].y[0] == pytest.approx(result.co2e_kg / 1000)
+    low, high = result.ranges["co2e_kg"]
+    assert fig.data[2].error_y.array[0] == pytest.approx((high - result.co2e_kg) / 1000)
     assert fig.layout.barmode == "stack"
+
+
+def test_regions_chart_draws_the_library_comparison() -> None:
+    hardware = {"gpu": "H100 SXM", "gpus": 8, "mfu": 0.4}
+    comparison = compare_regions(1e23, ["US-IA", "CA-QC"], hardware)
+    fig = charts.regions_chart(comparison.to_frame(), highlight="US-IA")
+    assert list(fig.data[0].y) == ["Quebec (CA-QC)", "Iowa (US-IA)"]
+    np.testing.assert_allclose(fig.data[0].x, [r.estimate.co2e_operational_kg / 1000 for r in comparison])
 
 
 def test_regions_chart_one_bar_per_region() -> None:
@@ -89,7 +99,7 @@ def test_regions_chart_one_bar_per_region() -> None:
 
 
 def test_inference_chart_marks_both_optima() -> None:
-    table = pt.inference_tradeoff(2.1, 1e12, LAW, hardware=HARDWARE)
+    table = inference_tradeoff(2.1, 1e12, LAW, hardware=HARDWARE).to_frame()
     best = inference_optimal(2.1, 1e12, LAW)
     fig = charts.inference_chart(
         table, (best.chinchilla_params, best.chinchilla_lifetime_flops), (best.params, best.lifetime_flops)
@@ -107,8 +117,9 @@ def test_inference_chart_marks_both_optima() -> None:
 
 
 def test_residuals_power_and_energy_charts() -> None:
-    fig = charts.residuals_chart([2.0, 3.0], [2.1, 2.9], [1e8, 1e9])
-    np.testing.assert_allclose(fig.data[0].y, [0.1, -0.1])
+    fig = charts.residuals_chart([0.01, -0.02], [1e8, 1e9])
+    np.testing.assert_array_equal(fig.data[0].y, [0.01, -0.02])
+    np.testing.assert_array_equal(fig.data[0].x, [1e8, 1e9])
     samples = pd.DataFrame(
         {"t": [0, 1, 0, 1], "gpu": [0, 0, 1, 1], "power_w": [300, 310, 290, 280], "e": [0, 1e-4, 0, 9e-5]}
     )

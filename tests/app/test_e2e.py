@@ -8,9 +8,9 @@ import pytest
 
 ui = pytest.importorskip("ui")
 
-from fmfootprint import planner_tools as pt  # noqa: E402
 from fmfootprint.planning import plan  # noqa: E402
 from fmfootprint.scaling.laws import get_law  # noqa: E402
+from fmfootprint.units import format_count  # noqa: E402
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -30,21 +30,17 @@ def test_planner_in_a_real_browser(streamlit_server: str, chromium_page, tmp_pat
     page.goto(f"{streamlit_server}/")  # the planner is the default page
     wait_idle(page)
     params = page.get_by_test_id("stMetric").filter(has_text="Parameters").get_by_test_id("stMetricValue")
-    before = plan(
-        compute_flops=pt.budget_flops("accelerator_days", 1000, HARDWARE), law=get_law("hoffmann2022")
-    )
-    expect(params).to_have_text(ui.count(before.to_dict()["params"]), timeout=30_000)
+    before = plan(accelerator_days=1000, law=get_law("hoffmann2022"), hardware=HARDWARE)
+    expect(params).to_have_text(format_count(before.params), timeout=30_000)
     expect(page.get_by_test_id("stPlotlyChart").first).to_be_visible(timeout=30_000)
 
     budget = page.get_by_test_id("stTextInput").filter(has_text="Budget").locator("input")
     budget.fill("8000")
     budget.press("Enter")
     wait_idle(page)
-    after = plan(
-        compute_flops=pt.budget_flops("accelerator_days", 8000, HARDWARE), law=get_law("hoffmann2022")
-    )
-    expect(params).to_have_text(ui.count(after.to_dict()["params"]), timeout=30_000)
-    assert ui.count(after.to_dict()["params"]) != ui.count(before.to_dict()["params"])
+    after = plan(accelerator_days=8000, law=get_law("hoffmann2022"), hardware=HARDWARE)
+    expect(params).to_have_text(format_count(after.params), timeout=30_000)
+    assert format_count(after.params) != format_count(before.params)
 
     budget.fill("-5")
     budget.press("Enter")

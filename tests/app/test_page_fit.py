@@ -41,16 +41,11 @@ def test_fit_the_bundled_example_and_use_it_in_the_planner(page, example_fit) ->
     at.selectbox(key="law").select("fitted on the Fit page").run()
     assert not at.exception
     assert not at.error
-    from fmfootprint import planner_tools as pt
     from fmfootprint.planning import plan
 
     hardware = {"gpu": "H100 SXM", "gpus": 8, "mfu": 0.4, "region": "US-IA"}
-    expected = plan(
-        compute_flops=pt.budget_flops("accelerator_days", 1000, hardware),
-        law=example_fit.law,
-        hardware=hardware,
-    ).to_dict()
-    assert at.session_state["planner_result"] == expected
+    expected = plan(accelerator_days=1000, law=example_fit.law, hardware=hardware)
+    assert at.session_state[ui.PLANNER_PLAN].to_dict() == expected.to_dict()
 
 
 @pytest.mark.slow
@@ -69,10 +64,10 @@ def test_fit_with_bootstrap_shows_intervals_and_a_loss_band(page) -> None:
     at.switch_page("views/planner.py").run()
     at.selectbox(key="law").select("fitted on the Fit page").run()
     assert not at.exception
-    flops = at.session_state["planner_result"]["compute_flops"]
+    flops = at.session_state[ui.PLANNER_PLAN].compute_flops
     low, high = boot.interval_of(lambda law: compute_optimal(flops, law).loss)
     assert f"Loss 95% bootstrap interval: {low:.4f} – {high:.4f}" in [c.value for c in at.caption]
-    assert low < at.session_state["planner_result"]["loss"] < high
+    assert low < at.session_state[ui.PLANNER_PLAN].loss < high
     # The loss-vs-compute chart carries the band.
     at.session_state["chart_tab"] = "Loss vs compute"
     at.run()
@@ -131,7 +126,6 @@ def test_too_few_runs_and_missing_token_columns_are_explained(page) -> None:
 def test_a_law_file_can_be_used_in_the_planner(page) -> None:
     import json
 
-    from fmfootprint import planner_tools as pt
     from fmfootprint.planning import plan
     from fmfootprint.scaling.laws import ChinchillaLaw
 
@@ -150,17 +144,14 @@ def test_a_law_file_can_be_used_in_the_planner(page) -> None:
     at.selectbox(key="law").select("fitted on the Fit page").run()
     assert not at.exception
     hardware = {"gpu": "H100 SXM", "gpus": 8, "mfu": 0.4, "region": "US-IA"}
-    flops = pt.budget_flops("accelerator_days", 1000, hardware)
     expected = plan(
-        compute_flops=flops,
+        accelerator_days=1000,
         law=ChinchillaLaw(**{k: payload[k] for k in ["E", "A", "B", "alpha", "beta"]}),
         hardware=hardware,
-    ).to_dict()
-    shown = at.session_state["planner_result"]
-    assert {k: shown[k] for k in ("params", "tokens", "loss")} == {
-        k: expected[k] for k in ("params", "tokens", "loss")
-    }
-    assert shown["footprint"] == expected["footprint"]
+    )
+    shown = at.session_state[ui.PLANNER_PLAN]
+    assert (shown.params, shown.tokens, shown.loss) == (expected.params, expected.tokens, expected.loss)
+    assert shown.footprint.to_dict() == expected.footprint.to_dict()
 
 
 @pytest.mark.parametrize(

@@ -6,10 +6,10 @@ import pytest
 
 ui = pytest.importorskip("ui")  # app/ui.py, put on sys.path by conftest.py
 
-from fmfootprint import planner_tools as pt  # noqa: E402
-from fmfootprint.planning import plan  # noqa: E402
+from fmfootprint.planning import Plan, plan  # noqa: E402
 from fmfootprint.scaling.allocate import inference_optimal  # noqa: E402
 from fmfootprint.scaling.laws import get_law  # noqa: E402
+from fmfootprint.units import format_count, format_number  # noqa: E402
 
 DEFAULT_HARDWARE = {"gpu": "H100 SXM", "gpus": 8, "mfu": 0.4, "region": "US-IA"}
 
@@ -18,29 +18,25 @@ def metrics(at) -> dict[str, str]:
     return {m.label: m.value for m in at.metric}
 
 
-def library_plan(kind: str, value: float, hardware: dict, law: str = "hoffmann2022", **kwargs) -> dict:
-    flops = pt.budget_flops(kind, value, hardware)
-    if set(hardware) <= {"gpu", "gpus", "mfu", "region"}:
-        return plan(compute_flops=flops, law=get_law(law), hardware=hardware, **kwargs).to_dict()
-    # plan(hardware=) takes only those four keys; the planner's PUE goes through this adapter.
-    return pt.plan_with_hardware(flops, hardware, law=get_law(law), **kwargs)
+def library_plan(kind: str, value: float, hardware: dict, law: str = "hoffmann2022", **kwargs) -> Plan:
+    return plan(**{kind: value}, law=get_law(law), hardware=hardware, **kwargs)
 
 
-def assert_shows(at, expected: dict) -> None:
+def assert_shows(at, expected: Plan) -> None:
     shown = metrics(at)
-    footprint = expected["footprint"]
-    assert shown["Parameters"] == ui.count(expected["params"])
-    assert shown["Training tokens"] == ui.count(expected["tokens"])
-    assert shown["Expected loss [nats/token]"] == f"{expected['loss']:.4f}"
-    assert shown["GPU-hours"] == ui.number(footprint["gpu_hours"])
-    assert shown["Wall clock [days]"] == ui.number(footprint["hours"] / 24)
-    assert shown["Energy [MWh]"] == ui.number(footprint["energy_kwh"] / 1000)
-    assert shown["Water [m³]"] == ui.number(footprint["water_l"] / 1000)
-    assert shown["Carbon, total [t CO2e]"] == ui.number(footprint["co2e_kg"] / 1000)
-    assert shown["Operational [t CO2e]"] == ui.number(footprint["co2e_operational_kg"] / 1000)
-    assert shown["Embodied [t CO2e]"] == ui.number(footprint["co2e_embodied_kg"] / 1000)
+    footprint = expected.footprint
+    assert shown["Parameters"] == format_count(expected.params)
+    assert shown["Training tokens"] == format_count(expected.tokens)
+    assert shown["Expected loss [nats/token]"] == f"{expected.loss:.4f}"
+    assert shown["GPU-hours"] == format_number(footprint.gpu_hours)
+    assert shown["Wall clock [days]"] == format_number(footprint.hours / 24)
+    assert shown["Energy [MWh]"] == format_number(footprint.energy_kwh / 1000)
+    assert shown["Water [m³]"] == format_number(footprint.water_l / 1000)
+    assert shown["Carbon, total [t CO2e]"] == format_number(footprint.co2e_kg / 1000)
+    assert shown["Operational [t CO2e]"] == format_number(footprint.co2e_operational_kg / 1000)
+    assert shown["Embodied [t CO2e]"] == format_number(footprint.co2e_embodied_kg / 1000)
     # And the unrounded numbers behind them are exactly the library's.
-    assert at.session_state["planner_result"] == expected
+    assert at.session_state[ui.PLANNER_PLAN].to_dict() == expected.to_dict()
 
 
 def test_default_plan_is_1000_h100_days_in_iowa(page) -> None:
@@ -63,12 +59,12 @@ def test_changing_budget_and_region_updates_every_number(page) -> None:
     quebec = library_plan("accelerator_days", 4000, {**DEFAULT_HARDWARE, "region": "CA-QC"})
     assert_shows(at, quebec)
     iowa = library_plan("accelerator_days", 4000, DEFAULT_HARDWARE)
-    assert quebec["footprint"]["co2e_kg"] < iowa["footprint"]["co2e_kg"] / 5  # hydro vs coal and gas
+    assert quebec.footprint.co2e_kg < iowa.footprint.co2e_kg / 5  # hydro vs coal and gas
 
 
 @pytest.mark.parametrize(
     ("kind", "text", "value"),
-    [("flops", "3e23", 3e23), ("energy_kwh", "200k", 2e5), ("co2e_kg", "50000", 5e4)],
+    [("compute_flops", "3e23", 3e23), ("energy_kwh", "200k", 2e5), ("co2e_kg", "50000", 5e4)],
 )
 def test_other_budget_kinds(page, kind, text, value) -> None:
     at = page("planner")
@@ -78,8 +74,8 @@ def test_other_budget_kinds(page, kind, text, value) -> None:
     assert not at.error
     expected = library_plan(kind, value, DEFAULT_HARDWARE)
     assert_shows(at, expected)
-    if kind != "flops":
-        assert expected["footprint"][kind] == pytest.approx(value, rel=1e-9)
+    if kind != "compute_flops":
+        assert getattr(expected.footprint, kind) == pytest.approx(value, rel=1e-9)
 
 
 def test_law_pue_gpus_unique_tokens_reach_the_library(page) -> None:
@@ -94,18 +90,18 @@ def test_law_pue_gpus_unique_tokens_reach_the_library(page) -> None:
     hardware = {"gpu": "H100 SXM", "gpus": 64, "mfu": 0.35, "region": "US-IA", "pue": 1.1}
     expected = library_plan("accelerator_days", 1000, hardware, law="muennighoff2023", unique_tokens=2e11)
     assert_shows(at, expected)
-    assert expected["footprint"]["pue"] == 1.1
+    assert expected.footprint.pue == 1.1
 
 
 def test_inference_tokens_drive_the_carbon_optimal_suggestion(page) -> None:
     at = page("planner")
     at.text_input(key="inference_tokens").set_value("5T").run()
     assert not at.exception
-    result = at.session_state["planner_result"]
-    best = inference_optimal(result["loss"], 5e12, get_law("hoffmann2022"))
+    result = at.session_state[ui.PLANNER_PLAN]
+    best = inference_optimal(result.loss, 5e12, get_law("hoffmann2022"))
     suggestion = at.success[0].value
-    assert f"{ui.count(best.params)} parameters on {ui.count(best.tokens)} tokens" in suggestion
-    assert best.params < result["params"]  # serving 5T tokens favours a smaller model
+    assert f"{format_count(best.params)} parameters on {format_count(best.tokens)} tokens" in suggestion
+    assert best.params < result.params  # serving 5T tokens favours a smaller model
     assert (
         "Quebec" in suggestion or "Norway" in suggestion or "Sweden" in suggestion or "France" in suggestion
     )
@@ -118,9 +114,9 @@ def test_inference_tokens_drive_the_carbon_optimal_suggestion(page) -> None:
         ("budget_accelerator_days", "-1000", "must be > 0"),
         ("gpus", "eight", "must be a number"),
         ("gpus", "2.5", "whole number"),
-        ("mfu", "40", "MFU must be a fraction"),
+        ("mfu", "40", "mfu must be in (0, 1], got 40"),
         ("mfu", "-0.4", "must be > 0"),
-        ("pue", "0.8", "PUE must be ≥ 1"),
+        ("pue", "0.8", "pue must be >= 1, got 0.8"),
         ("unique_tokens", "lots", "must be a number"),
         ("inference_tokens", "-5", "must be >= 0"),
     ],
@@ -136,8 +132,8 @@ def test_bad_input_is_an_error_message_not_a_traceback(page, key, bad, fragment)
 
 def test_a_budget_too_small_for_any_model_is_explained(page) -> None:
     at = page("planner")
-    at.selectbox(key="budget_kind").select("flops").run()
-    at.text_input(key="budget_flops").set_value("10").run()
+    at.selectbox(key="budget_kind").select("compute_flops").run()
+    at.text_input(key="budget_compute_flops").set_value("10").run()
     assert not at.exception
 
 

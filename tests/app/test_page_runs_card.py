@@ -8,11 +8,11 @@ import pytest
 
 ui = pytest.importorskip("ui")
 
-from fmfootprint import planner_tools as pt  # noqa: E402
-from fmfootprint.footprint.estimate import estimate  # noqa: E402
 from fmfootprint.measure.log import load_run  # noqa: E402
 from fmfootprint.measure.merge import merge_runs  # noqa: E402
+from fmfootprint.planning import plan  # noqa: E402
 from fmfootprint.report.modelcard import model_card  # noqa: E402
+from fmfootprint.units import format_number  # noqa: E402
 
 RUNS = Path(__file__).resolve().parents[1] / "data" / "app" / "runs"
 NODE0, NODE1 = RUNS / "final-node0", RUNS / "final-node1"
@@ -24,13 +24,13 @@ def metrics(at) -> dict[str, str]:
 
 def assert_totals(at, summary: dict) -> None:
     shown = metrics(at)
-    assert shown["Duration [h]"] == ui.number(summary["duration_s"] / 3600)
-    assert shown["GPU-hours"] == ui.number(summary["gpu_hours"])
-    assert shown["Energy, facility [kWh]"] == ui.number(summary["energy_kwh"])
-    assert shown["Energy, IT [kWh]"] == ui.number(summary["energy_it_kwh"])
-    assert shown["GPU energy [kWh]"] == ui.number(summary["gpu_energy_kwh"])
-    assert shown["Carbon [kg CO2e]"] == ui.number(summary["co2e_kg"])
-    assert shown["Water [L]"] == ui.number(summary["water_l"])
+    assert shown["Duration [h]"] == format_number(summary["duration_s"] / 3600)
+    assert shown["GPU-hours"] == format_number(summary["gpu_hours"])
+    assert shown["Energy, facility [kWh]"] == format_number(summary["energy_kwh"])
+    assert shown["Energy, IT [kWh]"] == format_number(summary["energy_it_kwh"])
+    assert shown["GPU energy [kWh]"] == format_number(summary["gpu_energy_kwh"])
+    assert shown["Carbon [kg CO2e]"] == format_number(summary["co2e_kg"])
+    assert shown["Water [L]"] == format_number(summary["water_l"])
     assert at.session_state[ui.RUN_SUMMARY] == summary
 
 
@@ -62,7 +62,7 @@ def test_runs_page_reads_uploaded_tracker_files(page) -> None:
     assert not at.exception
     assert not at.error
     expected = load_run(NODE0).to_dict()
-    assert metrics(at)["Energy, facility [kWh]"] == ui.number(expected["energy_kwh"])
+    assert metrics(at)["Energy, facility [kWh]"] == format_number(expected["energy_kwh"])
 
 
 @pytest.mark.parametrize(
@@ -99,8 +99,8 @@ def test_card_from_the_planner_estimate(page) -> None:
     assert not at.exception
     assert not at.error
     hardware = {"gpu": "H100 SXM", "gpus": 8, "mfu": 0.4, "region": "CA-QC"}
-    expected = model_card(estimate(flops=pt.budget_flops("accelerator_days", 1000, hardware), **hardware))
-    assert metrics(at)["co2_eq_emissions.emissions [g CO2e]"] == ui.number(expected.emissions_g)
+    expected = model_card(plan(accelerator_days=1000, hardware=hardware).footprint)
+    assert metrics(at)["co2_eq_emissions.emissions [g CO2e]"] == format_number(expected.emissions_g)
     assert at.markdown  # the preview
     assert ui.without_html_comments(expected.markdown) in [m.value for m in at.markdown]
     # Merge into an uploaded README.
@@ -119,7 +119,7 @@ def test_card_from_run_directories(page) -> None:
     assert not at.exception
     assert not at.error
     expected = model_card([str(NODE0), str(NODE1)])
-    assert metrics(at)["co2_eq_emissions.emissions [g CO2e]"] == ui.number(expected.emissions_g)
+    assert metrics(at)["co2_eq_emissions.emissions [g CO2e]"] == format_number(expected.emissions_g)
 
 
 def test_card_explains_bad_input(page, tmp_path) -> None:
@@ -139,7 +139,7 @@ def test_card_from_the_runs_loaded_on_the_runs_page(page) -> None:
     assert not at.exception
     assert not at.error
     expected = model_card([str(NODE0), str(NODE1)], location="Paris, France")
-    assert metrics(at)["co2_eq_emissions.emissions [g CO2e]"] == ui.number(expected.emissions_g)
+    assert metrics(at)["co2_eq_emissions.emissions [g CO2e]"] == format_number(expected.emissions_g)
     assert ui.without_html_comments(expected.markdown) in [m.value for m in at.markdown]
     assert at.get("download_button")
 

@@ -5,6 +5,10 @@ If a data update moves these figures, this test fails and README.md's app sectio
 
 from __future__ import annotations
 
+import pytest
+
+ui = pytest.importorskip("ui")  # app/ui.py, put on sys.path by conftest.py
+
 
 def metrics(at) -> dict[str, str]:
     return {m.label: m.value for m in at.metric}
@@ -14,7 +18,8 @@ def test_readme_walkthrough(page) -> None:
     at = page("planner")
     shown = metrics(at)
     # Step 1-3: 1,000 H100-days, 8 GPUs, MFU 0.4, Iowa, hoffmann2022.
-    assert f"{at.session_state['planner_result']['compute_flops']:.3g}" == "3.42e+22"
+    result = at.session_state[ui.PLANNER_PLAN]
+    assert f"{result.compute_flops:.3g}" == "3.42e+22"
     assert (shown["Parameters"], shown["Training tokens"]) == ("8.99B", "634B")
     assert shown["Tokens per parameter"] == "70.5"
     assert shown["Expected loss [nats/token]"] == "2.0614"
@@ -25,15 +30,14 @@ def test_readme_walkthrough(page) -> None:
     captions = [c.value for c in at.caption]
     assert "range 9.98 – 40.3" in captions
     assert "range 3.86 – 22.2" in captions
-    footprint = at.session_state["planner_result"]["footprint"]
-    assert round(footprint["grid_intensity_g_per_kwh"]) == 453
+    assert round(result.footprint.grid_intensity_g_per_kwh) == 453
     # Step 4: Quebec.
     at.selectbox(key="region").select("CA-QC").run()
     shown = metrics(at)
     assert (shown["Parameters"], shown["Energy [MWh]"]) == ("8.99B", "19.7")
     assert shown["Carbon, total [t CO2e]"] == "0.326"
     assert shown["Operational [t CO2e]"] == "0.0774"
-    assert round(at.session_state["planner_result"]["footprint"]["grid_intensity_g_per_kwh"], 1) == 3.9
+    assert round(at.session_state[ui.PLANNER_PLAN].footprint.grid_intensity_g_per_kwh, 1) == 3.9
     assert "Quebec (CA-QC)" in at.success[0].value
     # Step 5: 2T inference tokens (back in Iowa).
     at.selectbox(key="region").select("US-IA")
@@ -42,14 +46,13 @@ def test_readme_walkthrough(page) -> None:
     assert "4.94B parameters on 1.32T tokens" in suggestion
     assert "0.562 t CO2e" in suggestion  # in Quebec, the cleanest region compared
     assert "vs 18.8 t for the compute-optimal model in Iowa (US-IA)" in suggestion
-    from fmfootprint import planner_tools as pt
-    from fmfootprint.scaling.laws import get_law
+    from fmfootprint.planning import COMPARISON_REGIONS, carbon_optimal
 
-    best = pt.carbon_optimal(
-        at.session_state["planner_result"]["loss"],
-        get_law("hoffmann2022"),
+    best = carbon_optimal(
+        at.session_state[ui.PLANNER_PLAN].loss,
+        "hoffmann2022",
         {"gpu": "H100 SXM", "gpus": 8, "mfu": 0.4, "region": "US-IA"},
-        list(pt.COMPARISON_REGIONS),
+        list(COMPARISON_REGIONS),
         inference_tokens=2e12,
     )
     assert f"{best.by_region['US-IA'] / 1000:.3g}" == "15.8"
