@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,9 @@ from fmfootprint.footprint.convert import convert
 from fmfootprint.footprint.stages import StageFootprint
 
 REPORT_DATA = Path(__file__).resolve().parents[1] / "data" / "report"
+MEASURE_TESTS = Path(__file__).resolve().parents[1] / "measure"
+if str(MEASURE_TESTS) not in sys.path:
+    sys.path.insert(0, str(MEASURE_TESTS))  # fake_nvml.py: the simulated NVML, for cards of tracked runs
 
 # Luccioni, Viguier & Ligozat (2023), JMLR 24(253), Table 1: BLOOM-176B's dynamic consumption.
 BLOOM_GPU_HOURS = 1_082_990  # A100 SXM4 80GB GPU-hours, 384 GPUs

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -12,8 +13,12 @@ import pytest
 from fmfootprint.errors import FootprintInputError, UnknownNameError
 from fmfootprint.footprint.estimate import estimate
 from fmfootprint.footprint.lifecycle import lifecycle
+from fmfootprint.measure.log import load_run
 from fmfootprint.report.ledger import load_ledger
 from fmfootprint.report.modelcard import model_card
+from fmfootprint.units import format_mass_kg, format_number
+
+V1_DIR = Path(__file__).resolve().parents[1] / "data" / "measure" / "v1"
 
 J_PER_KWH = 3.6e6
 # The catalog's A100 figure amortised the BLOOM way (Luccioni et al. 2023, §4.1): 150 kg over 6 years at 85 %.
@@ -183,3 +188,43 @@ def test_bad_ledgers_are_one_line_errors(tmp_path, text, error, match) -> None:
     with pytest.raises(error, match=match) as info:
         model_card(path)
     assert "\n" not in str(info.value)
+
+
+def test_a_tracked_run_shows_its_embodied_carbon_apart_from_the_emissions(tmp_path) -> None:
+    from fake_nvml import FakeHost, FakeNvml, gpus
+
+    from fmfootprint.measure import Tracker
+
+    with Tracker(tmp_path, interval_s=0.1, nvml=FakeNvml(gpus(2)), host=FakeHost(), pue=1.2) as tracker:
+        time.sleep(0.15)
+    summary = tracker.summary
+    report = model_card(summary)
+    final = report.stages[0]
+    assert final.co2e_embodied_kg == summary.co2e_embodied_kg > 0  # the simulated H100s are in the catalog
+    assert report.metadata["emissions"] == round(summary.co2e_operational_kg * 1000, 4)  # operational only
+    assert f"- **Embodied carbon:** {format_mass_kg(summary.co2e_embodied_kg)} CO2eq" in report.markdown
+    row = next(line for line in report.markdown.splitlines() if line.startswith("| final"))
+    operational, embodied, total = (cell.strip() for cell in row.split("|")[5:8])
+    assert (operational, embodied, total) == tuple(
+        format_number(v) for v in (summary.co2e_operational_kg, summary.co2e_embodied_kg, summary.co2e_kg)
+    )
+    assert model_card(tmp_path).to_dict() == report.to_dict()  # the directory reads the same
+
+
+def test_saved_json_reads_like_the_objects_it_came_from(report_data, tmp_path) -> None:
+    summary = load_run(report_data / "runs" / "eval")
+    assert model_card(summary.to_dict()).to_dict() == model_card(summary).to_dict()  # summarize --json
+    result = estimate(gpu="A100 SXM4 80GB", gpus=8, gpu_hours=1000, power_w=400, region="FR")
+    assert model_card(result.to_dict()).to_dict() == model_card(result).to_dict()  # estimate --json
+    life = lifecycle(final=result, experiments_multiple=2)
+    card = model_card(life).to_dict()
+    assert model_card(card).to_dict() == card  # card --json
+    assert model_card(life.to_dict()).stages == model_card(life).stages  # a lifecycle's to_dict()
+
+
+def test_an_old_summary_file_reports_embodied_as_not_counted() -> None:
+    old = json.loads((V1_DIR / "tiny-lm.schema1.summary.json").read_text())
+    report = model_card(old)
+    assert report.stages[0].co2e_embodied_kg is None
+    assert report.stages[0].co2e_operational_kg == old["co2e_kg"]
+    assert "- **Embodied carbon:** not counted" in report.markdown

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import datetime as _dt
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import MISSING, dataclass, field, fields
 from typing import Any
 
 from fmfootprint.catalog.hardware import Accelerator, get_accelerator, server_defaults
@@ -150,6 +150,11 @@ class RunSummary:
 
         A schema-1 summary (no ``co2e_operational_kg``) keeps its ``co2e_kg`` as the operational carbon it
         was; its embodied carbon is 0, flagged, and ``sources["co2e_embodied_kg"]`` says why.
+
+        Raises
+        ------
+        FootprintInputError
+            ``data`` lacks a field a summary has (it is not a run summary).
         """
         names = {f for f in cls.__dataclass_fields__}
         kwargs = {k: v for k, v in data.items() if k in names}
@@ -162,6 +167,10 @@ class RunSummary:
             kwargs["flags"] = (*kwargs["flags"], _V1_EMBODIED)
             kwargs["sources"].setdefault("co2e_embodied_kg", _V1_EMBODIED)
         kwargs["schema_version"] = SCHEMA_VERSION  # what to_dict() now writes
+        required = [f.name for f in fields(cls) if f.default is MISSING and f.default_factory is MISSING]
+        missing = [name for name in required if name not in kwargs]
+        if missing:
+            raise FootprintInputError(f"not a run summary: it has no {', '.join(map(repr, missing[:4]))}")
         return cls(**kwargs)
 
     def to_stage(self, stage: str | None = None) -> StageFootprint:
