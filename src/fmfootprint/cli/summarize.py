@@ -6,6 +6,7 @@ import argparse
 
 from fmfootprint.cli._output import print_json, print_table
 from fmfootprint.measure.summary import RunSummary
+from fmfootprint.units import format_mass_kg, format_number
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -34,21 +35,21 @@ def show(summary: RunSummary, *, as_json: bool) -> None:
         return
 
     def kwh(value: float | None) -> str:
-        return "unavailable" if value is None else f"{value:.6g} kWh"
+        return "unavailable" if value is None else f"{format_number(value)} kWh"
 
     rows = {
-        "duration": f"{summary.duration_s:.1f} s",
+        "duration": f"{format_number(summary.duration_s)} s",
         "sessions": f"{len(summary.sessions)} ({'complete' if summary.complete else 'rebuilt from log'})",
-        "GPUs": f"{summary.n_gpus} ({summary.gpu_energy_method}), {summary.gpu_hours:.4g} GPU-h",
+        "GPUs": f"{summary.n_gpus} ({summary.gpu_energy_method}), {format_number(summary.gpu_hours)} GPU-h",
         "GPU energy": kwh(summary.gpu_energy_kwh),
         "CPU energy": kwh(summary.cpu_energy_kwh),
         "RAM energy": kwh(summary.ram_energy_kwh),
         "IT energy": kwh(summary.energy_it_kwh),
-        "facility energy": f"{kwh(summary.energy_kwh)} (PUE {summary.pue:.3g})",
-        "CO2e": f"{summary.co2e_kg:.6g} kg = {summary.co2e_operational_kg:.6g} operational "
-        f"({summary.grid_intensity_g_per_kwh:.4g} g/kWh, region {summary.region or 'world average'}) "
-        f"+ {summary.co2e_embodied_kg:.6g} embodied",
-        "water": f"{summary.water_l:.6g} L",
+        "facility energy": f"{kwh(summary.energy_kwh)} (PUE {format_number(summary.pue)})",
+        "CO2e": f"{format_mass_kg(summary.co2e_kg)} = {format_mass_kg(summary.co2e_operational_kg)} "
+        f"operational ({format_number(summary.grid_intensity_g_per_kwh)} g/kWh, "
+        f"region {summary.region or 'world average'}) + {format_mass_kg(summary.co2e_embodied_kg)} embodied",
+        "water": f"{format_number(summary.water_l)} L",
         "stage": summary.stage,
         "exit code": "unknown" if summary.exit_code is None else str(summary.exit_code),
     }

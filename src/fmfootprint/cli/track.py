@@ -18,7 +18,7 @@ from types import FrameType
 
 from fmfootprint.errors import FootprintInputError
 from fmfootprint.footprint.stages import STAGE_ALIASES, STAGES
-from fmfootprint.units import G_PER_KG
+from fmfootprint.units import format_mass_kg, format_number
 
 _FORWARDED = (signal.SIGINT, signal.SIGTERM)
 
@@ -109,10 +109,10 @@ def _track(args: argparse.Namespace) -> int:
         path = tracker.summary_path
         where = f" -> {path}" if path is not None and path.exists() else " (summary not written)"
         print(
-            f"fmfootprint: {summary.energy_kwh:.6g} kWh, {summary.co2e_kg * G_PER_KG:.4g} g CO2e "
-            f"({summary.co2e_operational_kg * G_PER_KG:.4g} operational + "
-            f"{summary.co2e_embodied_kg * G_PER_KG:.4g} embodied), "
-            f"{summary.water_l:.4g} L water ({summary.gpu_energy_method}){where}",
+            f"fmfootprint: {format_number(summary.energy_kwh)} kWh, {format_mass_kg(summary.co2e_kg)} CO2e "
+            f"({format_mass_kg(summary.co2e_operational_kg)} operational + "
+            f"{format_mass_kg(summary.co2e_embodied_kg)} embodied), "
+            f"{format_number(summary.water_l)} L water ({summary.gpu_energy_method}){where}",
             file=sys.stderr,
         )
     return exit_code
