@@ -6,6 +6,8 @@ import json
 import math
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from fmfootprint.errors import FootprintInputError, UnknownNameError
 from fmfootprint.footprint.stages import (
@@ -164,3 +166,40 @@ def test_from_dict_errors_are_one_line(data, match) -> None:
     with pytest.raises(FootprintInputError, match=match) as info:
         StageFootprint.from_dict(data)
     assert "\n" not in str(info.value)
+
+
+FIGURE = st.floats(min_value=0.0, max_value=1e300, allow_nan=False)
+
+
+@st.composite
+def records(draw) -> StageFootprint:
+    energy = draw(FIGURE)
+    spread = draw(st.one_of(st.none(), st.tuples(FIGURE, FIGURE)))
+    ranges = {} if spread is None else {"energy_kwh": (max(energy - spread[0], 0.0), energy + spread[1])}
+    if ranges and not math.isfinite(ranges["energy_kwh"][1]):
+        ranges = {}
+    return StageFootprint(
+        stage="final",
+        method=draw(st.sampled_from(["measured", "estimated", "3 x final"])),
+        energy_kwh=energy,
+        co2e_operational_kg=draw(FIGURE),
+        co2e_embodied_kg=draw(st.one_of(st.none(), FIGURE)),
+        ranges=ranges,
+    )
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(records(), min_size=1, max_size=6))
+def test_a_sum_is_an_input_error_or_finite_and_bracketed(parts: list[StageFootprint]) -> None:
+    try:
+        total = sum_stages("total", parts)
+    except FootprintInputError as exc:
+        message = str(exc)
+        assert message == "figures too large: the total stage is not a finite number"
+        return
+    json.dumps(total.to_dict(), allow_nan=False)
+    assert total.energy_kwh == math.fsum(p.energy_kwh for p in parts)
+    low, high = total.bounds("energy_kwh")
+    assert low <= total.energy_kwh * (1 + 1e-12)
+    assert total.energy_kwh <= high * (1 + 1e-12)
+    assert total.method in ("measured", "estimated", MIXED)
