@@ -94,7 +94,8 @@ def _method_text(method: str) -> str:
     if method == "measured":
         return (
             "measured (accelerator and host energy metered during the runs, × PUE; "
-            "carbon = energy × grid intensity)"
+            "carbon = energy × grid intensity; embodied carbon = the catalog's figure for each GPU, "
+            "amortised over the run's accelerator-hours)"
         )
     if method == "estimated":
         return "estimated (accelerator-hours × average power × PUE; carbon = energy × grid intensity)"
