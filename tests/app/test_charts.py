@@ -66,7 +66,7 @@ def test_footprint_chart_stacks_operational_and_embodied_in_tonnes() -> None:
     assert fig.data[0].y[0] == pytest.approx(result.co2e_operational_kg / 1000)
     assert fig.data[1].y[0] == pytest.approx(result.co2e_embodied_kg / 1000)
     assert fig.data[0].y[0] + fig.data[1].y[0] == pytest.approx(result.co2e_kg / 1000)
-    low, high = result.ranges["co2e_kg"]
+    _, high = result.ranges["co2e_kg"]
     assert fig.data[2].error_y.array[0] == pytest.approx((high - result.co2e_kg) / 1000)
     assert fig.layout.barmode == "stack"
 

@@ -48,6 +48,29 @@ def test_fit_the_bundled_example_and_use_it_in_the_planner(page, example_fit) ->
     assert at.session_state[ui.PLANNER_PLAN].to_dict() == expected.to_dict()
 
 
+def test_residuals_are_the_fits_own_after_dropping_the_highest_losses(page) -> None:
+    import base64
+    import json
+
+    import numpy as np
+
+    def values(encoded) -> np.ndarray:  # plotly sends float arrays base64-encoded
+        return np.frombuffer(base64.b64decode(encoded["bdata"]), dtype=encoded["dtype"])
+
+    at = page("fit")
+    at.selectbox(key="n_boot").select(0)
+    at.number_input(key="exclude").set_value(5)
+    at.button(key="fit_button").click().run()
+    assert not at.exception
+    assert not at.error
+    result = fit(load_runs(EXAMPLE), exclude_top_loss=5)
+    (chart,) = at.get("plotly_chart")
+    trace = json.loads(chart.proto.spec)["data"][0]
+    np.testing.assert_array_equal(values(trace["y"]), result.residuals)
+    assert len(values(trace["x"])) == result.n_points == len(load_runs(EXAMPLE)) - 5
+    assert json.loads(chart.proto.spec)["layout"]["yaxis"]["title"]["text"].startswith("log L̂ − log L")
+
+
 @pytest.mark.slow
 def test_fit_with_bootstrap_shows_intervals_and_a_loss_band(page) -> None:
     at = page("fit")
