@@ -156,14 +156,14 @@ class Estimate:
         }
         return payload
 
-    def to_stage(self, stage: str = "final") -> StageFootprint:
+    def to_stage(self, stage: str | None = None) -> StageFootprint:
         """This estimate as the footprint of one lifecycle stage (for the model card and lifecycle sums).
 
         Parameters
         ----------
         stage : str, optional
             A lifecycle stage (:data:`fmfootprint.footprint.stages.STAGES`, or the alias ``experiment``).
-            Default ``"final"``.
+            Default (None): ``"final"``.
 
         Returns
         -------
@@ -178,7 +178,7 @@ class Estimate:
         )
         kept = [key for key in _STAGE_RANGES if embodied is not None or key != "co2e_embodied_kg"]
         return StageFootprint(
-            stage=check_stage(stage),
+            stage=check_stage(stage or "final"),
             method=self.method,
             energy_kwh=self.energy_kwh,
             co2e_operational_kg=self.co2e_operational_kg,

@@ -22,8 +22,7 @@ from typing import Any
 from fmfootprint import _validate
 from fmfootprint.errors import FootprintInputError
 from fmfootprint.footprint.estimate import Estimate, estimate
-from fmfootprint.footprint.stages import STAGES, StageFootprint, check_stage, sum_stages
-from fmfootprint.measure.summary import RunSummary
+from fmfootprint.footprint.stages import STAGES, Staged, StageFootprint, check_stage, sum_stages
 
 __all__ = ["Lifecycle", "inference_estimate", "lifecycle", "lifecycle_from_runs"]
 
@@ -81,9 +80,7 @@ def _as_stage(source: Any, stage: str | None) -> StageFootprint:
     """One source as a stage footprint: ``stage`` when given, else the stage the source carries."""
     if isinstance(source, StageFootprint):
         return source if stage is None or source.stage == stage else replace(source, stage=stage)
-    if isinstance(source, Estimate):
-        return source.to_stage(stage or "final")
-    if isinstance(source, RunSummary):
+    if isinstance(source, Staged):  # an Estimate, a RunSummary
         return source.to_stage(stage)
     if isinstance(source, Mapping):
         return StageFootprint.from_dict(source, stage)
@@ -100,9 +97,7 @@ def _as_stage(source: Any, stage: str | None) -> StageFootprint:
 def _as_list(sources: Any) -> list[Any]:
     if sources is None:
         return []
-    if isinstance(sources, (Estimate, RunSummary, StageFootprint, Mapping)) or callable(
-        getattr(sources, "to_dict", None)
-    ):
+    if isinstance(sources, (Staged, StageFootprint, Mapping)) or callable(getattr(sources, "to_dict", None)):
         return [sources]
     if isinstance(sources, Iterable) and not isinstance(sources, (str, bytes)):
         return list(sources)

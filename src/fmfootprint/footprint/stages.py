@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 from fmfootprint import _validate
 from fmfootprint.errors import FootprintInputError, UnknownNameError
@@ -27,6 +27,7 @@ __all__ = [
     "TRAINING_STAGES",
     "TRAINING_TYPES",
     "StageFootprint",
+    "Staged",
     "check_stage",
     "sum_stages",
 ]
@@ -59,6 +60,16 @@ def check_stage(stage: Any) -> str:
     if key not in STAGES:
         raise UnknownNameError("stage", str(stage), (*STAGES, *STAGE_ALIASES))
     return key
+
+
+@runtime_checkable
+class Staged(Protocol):
+    """Anything that can report itself as one stage's footprint: an Estimate, a RunSummary, a Lifecycle stage.
+
+    ``to_stage(None)`` uses the stage the object carries (an estimate's is ``"final"``).
+    """
+
+    def to_stage(self, stage: str | None = None) -> StageFootprint: ...
 
 
 @dataclass(frozen=True)
