@@ -24,8 +24,23 @@ _EXPORTS: dict[str, str] = {
     "estimate": "fmfootprint.footprint.estimate",
     # measurement
     "Tracker": "fmfootprint.measure.tracker",
+    "Estimate": "fmfootprint.footprint.estimate",
+    "lifecycle": "fmfootprint.footprint.lifecycle",
+    "monte_carlo": "fmfootprint.footprint.uncertainty",
+    "Plan": "fmfootprint.planning",
+    "RunSummary": "fmfootprint.measure.summary",
     # reports
     "model_card": "fmfootprint.report.modelcard",
+    # vocabularies, for the CLI, the app and other programs
+    "PRECISIONS": "fmfootprint.catalog.hardware",
+    "STAGES": "fmfootprint.footprint.stages",
+    "TRAINING_STAGES": "fmfootprint.footprint.stages",
+    "TRAINING_TYPES": "fmfootprint.footprint.stages",
+    "ESTIMATE_PARAMETERS": "fmfootprint.footprint.estimate",
+    "BUDGET_KINDS": "fmfootprint.planning",
+    # units
+    "parse_quantity": "fmfootprint.units",
+    "format_number": "fmfootprint.units",
 }
 
 __all__ = ["__version__", *_EXPORTS]

@@ -26,6 +26,7 @@ Conventions (those of the published figures; docs/methodology.md)
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -41,7 +42,7 @@ from fmfootprint.footprint.model import FootprintModel, evaluate_box
 from fmfootprint.footprint.site import Site, resolve_site
 from fmfootprint.footprint.stages import StageFootprint, check_stage
 
-__all__ = ["OUTPUT_KEYS", "PRECISIONS", "Assumption", "Estimate", "estimate"]
+__all__ = ["ESTIMATE_PARAMETERS", "OUTPUT_KEYS", "PRECISIONS", "Assumption", "Estimate", "estimate"]
 
 OUTPUT_KEYS = (
     "gpu_hours",
@@ -396,3 +397,7 @@ def _assemble(
         factors=factors,
         _model=model,
     )
+
+
+ESTIMATE_PARAMETERS: tuple[str, ...] = tuple(inspect.signature(estimate).parameters)
+"""The keyword arguments of :func:`estimate`, in order (the CLI's and the planner's settings are these)."""

@@ -7,21 +7,18 @@ of the run is the plan's (its FLOPs), so the estimator's run-size arguments are 
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Mapping
 from typing import Any
 
 from fmfootprint.errors import UnknownNameError
-from fmfootprint.footprint.estimate import Estimate, estimate
+from fmfootprint.footprint.estimate import ESTIMATE_PARAMETERS, Estimate, estimate
 
 __all__ = ["HARDWARE_KEYS", "check_hardware", "estimate_at"]
 
 # The estimator's ways to state how big a run is; a plan states it in FLOPs.
 _RUN_SIZE = frozenset({"flops", "hours", "gpu_hours", "energy_kwh"})
 
-HARDWARE_KEYS: tuple[str, ...] = tuple(
-    name for name in inspect.signature(estimate).parameters if name not in _RUN_SIZE
-)
+HARDWARE_KEYS: tuple[str, ...] = tuple(name for name in ESTIMATE_PARAMETERS if name not in _RUN_SIZE)
 """The :func:`~fmfootprint.footprint.estimate.estimate` keyword arguments a hardware mapping may hold."""
 
 
