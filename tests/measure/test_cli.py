@@ -69,8 +69,8 @@ def test_track_exits_with_the_command_code(isolated: Path, code: str, expected: 
     ("argv", "message"),
     [
         (["track", "--region", "Frnce", "--", "true"], "unknown region 'Frnce'; did you mean"),
-        (["track", "--interval", "0", "--", "true"], "interval_s must be > 0"),
-        (["track", "--interval", "-1", "--", "true"], "interval_s must be > 0"),
+        (["track", "--interval", "0", "--", "true"], "--interval must be > 0, got"),
+        (["track", "--interval", "-1", "--", "true"], "--interval must be > 0, got"),
         (["track", "--interval", "0.01", "--", "true"], "interval_s must be >= 0.1"),
         (["track", "--interval", "soon", "--", "true"], "--interval must be a number"),
         (["track", "--"], "no command to run"),

@@ -18,7 +18,7 @@ from types import FrameType
 
 from fmfootprint.errors import FootprintInputError
 from fmfootprint.footprint.stages import STAGE_ALIASES, STAGES
-from fmfootprint.units import format_mass_kg, format_number
+from fmfootprint.units import format_mass_kg, format_number, parse_quantity
 
 _FORWARDED = (signal.SIGINT, signal.SIGTERM)
 
@@ -79,10 +79,10 @@ def _track(args: argparse.Namespace) -> int:
     tracker = Tracker(
         args.output,
         region=args.region,
-        interval_s=_number("--interval", args.interval),
+        interval_s=parse_quantity("--interval", args.interval),
         project=args.project,
         stage=args.stage,
-        pue=None if args.pue is None else _number("--pue", args.pue),
+        pue=None if args.pue is None else parse_quantity("--pue", args.pue),
         gpus="all" if args.all_gpus else "visible",
     )
     tracker.start()
@@ -116,10 +116,3 @@ def _track(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     return exit_code
-
-
-def _number(option: str, text: str) -> float:
-    try:
-        return float(text)
-    except ValueError:
-        raise FootprintInputError(f"{option} must be a number, got {text!r}") from None
