@@ -10,7 +10,7 @@ import difflib
 import re
 from collections.abc import Iterable
 
-__all__ = ["FootprintInputError", "UnknownNameError", "normalize_name", "suggest_names"]
+__all__ = ["FootprintIOError", "FootprintInputError", "UnknownNameError", "normalize_name", "suggest_names"]
 
 
 class FootprintInputError(ValueError):
@@ -19,6 +19,18 @@ class FootprintInputError(ValueError):
     def __init__(self, message: str) -> None:
         # One line, always: the CLI prints it as is.
         super().__init__(" ".join(str(message).split()))
+
+
+class FootprintIOError(FootprintInputError):
+    """A file that cannot be read or written: the message names the file and the reason.
+
+    ``path`` is the file and ``reason`` the cause (e.g. the operating system's "No space left on device").
+    """
+
+    def __init__(self, message: str, *, path: str | None = None, reason: str = "") -> None:
+        self.path = path
+        self.reason = reason
+        super().__init__(message)
 
 
 class UnknownNameError(FootprintInputError):

@@ -171,3 +171,60 @@ def test_updates_touch_nothing_else(front: dict, body: list[str], crlf: bool) ->
     new_lines = iter(new_body.splitlines())
     assert all(any(line == candidate for candidate in new_lines) for line in kept)
     assert "\n" not in new.replace("\r\n", "") or not crlf
+
+
+# --------------------------------------------------------------------------------------------------
+# bounded work: the heading scan is linear, so hostile cards parse in bounded time
+
+_HEADING_PATTERN = r"^(#{1,6})[ \t]+(.*?)[ \t#]*$"  # the pattern the scan replaced, for equivalence
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["# Title", "## Title ##", "###   spaced  title  # #  ", "#\tTab", "#", "#no space", "####### seven",
+     "# C#", "# #tag", "#  ", "# a #\x0c", "   # indented", "## [optional] Notes"],
+)  # fmt: skip
+def test_the_heading_scan_reads_headings_as_the_pattern_did(line: str) -> None:
+    import re
+
+    match = re.match(_HEADING_PATTERN, line)
+    expected = (len(match.group(1)), match.group(2).strip()) if match else None
+    assert cardtext._heading(line) == expected
+
+
+@pytest.mark.parametrize("title", ["Notes [optional]", "a [b [c] d] e", "[[[x", "a ] b [", "[]", "x[1]y[2]z"])
+def test_bracketed_notes_go_as_the_pattern_removed_them(title: str) -> None:
+    import re
+
+    assert cardtext._drop_bracketed(title) == re.sub(r"\[[^\]]*\]", "", title)
+
+
+_SCRIPT = """
+import sys
+from fmfootprint.report import cardtext
+n = 1_000_000
+for line in ("# a" + " " * n + "b", "# a" + " #" * (n // 2) + "b", "## " + "[" * n, "# " + "x" * n):
+    card = "---\\nlicense: mit\\n---\\n" + line + "\\n\\nSome text.\\n"
+    new = cardtext.replace_section(card, "Environmental Impact", "figures")
+    assert new.startswith(card), "the card must stay byte-identical before the new section"
+    assert cardtext.find_section(new, "Environmental Impact") is not None
+print("ok")
+"""
+
+
+def test_a_one_megabyte_heading_line_parses_in_bounded_time() -> None:
+    # A backtracking heading pattern took minutes on such lines (20 KB of blanks: 8 s, growing as n²).
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", _SCRIPT], capture_output=True, text=True, timeout=30)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "ok"
+
+
+def test_front_matter_aliases_are_bounded() -> None:
+    levels = ["a: &a [x, x, x, x, x, x, x, x, x, x]"]
+    levels += [f"{k}: &{k} [{', '.join([f'*{p}'] * 10)}]" for p, k in zip("abcdefg", "bcdefgh", strict=True)]
+    card = "---\n" + "\n".join(levels) + "\n---\n# Model\n"
+    with pytest.raises(FootprintInputError, match="front matter expands to more than"):
+        cardtext.read_front_matter(card)

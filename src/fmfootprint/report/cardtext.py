@@ -15,6 +15,7 @@ from typing import Any
 
 import yaml
 
+from fmfootprint._io import load_yaml
 from fmfootprint.errors import FootprintInputError
 
 __all__ = [
@@ -30,7 +31,7 @@ __all__ = [
 # optional blank space, a `---` line, the YAML, and a closing `---` line.
 _FRONT_MATTER = re.compile(r"\A(\s*---[ \t]*\r?\n)(.*?)(^---[ \t]*(?:\r?\n|\Z))", re.DOTALL | re.MULTILINE)
 _EMPTY_FRONT_MATTER = re.compile(r"\A(\s*---[ \t]*\r?\n)(^---[ \t]*(?:\r?\n|\Z))", re.MULTILINE)
-_HEADING = re.compile(r"^(#{1,6})[ \t]+(.*?)[ \t#]*$")
+_FRONT_MATTER_NAME = "the model card's YAML front matter"
 _FENCE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})")
 
 
@@ -60,17 +61,15 @@ def split_front_matter(text: str) -> tuple[str, str, str, str]:
 
 def _load_mapping(yaml_text: str) -> dict[str, Any]:
     try:
-        loaded = yaml.safe_load(yaml_text) if yaml_text.strip() else {}
+        loaded = load_yaml(yaml_text, what=_FRONT_MATTER_NAME, first_line=2) if yaml_text.strip() else {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 2}" if mark is not None else ""
-        raise FootprintInputError(f"the model card's YAML front matter does not parse{where}") from None
+        raise FootprintInputError(f"{_FRONT_MATTER_NAME} does not parse{where}") from None
     if loaded is None:
         return {}
     if not isinstance(loaded, dict):
-        raise FootprintInputError(
-            f"the model card's YAML front matter must be a mapping, got a {type(loaded).__name__}"
-        )
+        raise FootprintInputError(f"{_FRONT_MATTER_NAME} must be a mapping, got a {type(loaded).__name__}")
     return loaded
 
 
@@ -161,14 +160,44 @@ def _scan(lines: Sequence[str]) -> tuple[list[tuple[int, int, str]], bool]:
             continue
         if fence is not None:
             continue
-        heading = _HEADING.match(stripped)
-        if heading:
-            found.append((index, len(heading.group(1)), heading.group(2).strip()))
+        heading = _heading(stripped)
+        if heading is not None:
+            found.append((index, *heading))
     return found, fence is not None
 
 
+def _heading(line: str) -> tuple[int, str] | None:
+    r"""(level, title) of an ATX heading line (``## Title ##``), else None.
+
+    String operations only, each one pass over the line: a backtracking pattern such as
+    ``^(#{1,6})[ \t]+(.*?)[ \t#]*$`` takes quadratic time on a long run of blanks or ``#``.
+    """
+    level = len(line) - len(line.lstrip("#"))
+    if not 1 <= level <= 6 or line[level : level + 1] not in (" ", "\t"):
+        return None
+    # The closing sequence of blanks and '#' goes, then surrounding white space.
+    return level, line[level:].lstrip(" \t").rstrip(" \t#").strip()
+
+
+def _drop_bracketed(title: str) -> str:
+    r"""``title`` without its bracketed notes (``[optional]``): each ``[`` up to the next ``]`` goes.
+
+    One pass with ``str.find``; the pattern ``\[[^\]]*\]`` rescans to the end from every unclosed ``[``.
+    """
+    kept: list[str] = []
+    position = 0
+    while (start := title.find("[", position)) != -1:
+        end = title.find("]", start + 1)
+        if end == -1:
+            break  # no ']' after this '[', so none after any later '[' either
+        kept.append(title[position:start])
+        position = end + 1
+    kept.append(title[position:])
+    return "".join(kept)
+
+
 def _normalise_title(title: str) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"\[[^\]]*\]", "", title)).strip().lower()
+    return " ".join(_drop_bracketed(title).split()).lower()
 
 
 def find_section(body: str, title: str) -> tuple[int, int, int] | None:
