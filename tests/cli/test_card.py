@@ -133,3 +133,84 @@ def test_bad_choice_is_a_usage_error(capsys) -> None:
     err = capsys.readouterr().err
     assert "invalid choice: 'pretraining'" in err
     assert err.count("\n") == 1
+
+
+# --------------------------------------------------------------------------------------------------
+# a full disk: the README stays byte-identical, one line, exit 2
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A 64 KiB tmpfs (the suite runs as root in CI); skipped where it cannot be mounted."""
+    import subprocess
+
+    mount_point = tmp_path / "disk"
+    mount_point.mkdir()
+    try:
+        subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(mount_point)],
+            check=True, capture_output=True, timeout=30,
+        )  # fmt: skip
+    except (OSError, subprocess.SubprocessError):
+        pytest.skip("cannot mount a tmpfs here (needs root)")
+    try:
+        yield mount_point
+    finally:
+        subprocess.run(["umount", "-l", str(mount_point)], capture_output=True, timeout=30)
+
+
+def test_update_on_a_full_disk_leaves_the_readme_byte_identical(capsys, report_data, small_disk) -> None:
+    readme = small_disk / "README.md"
+    card = (report_data / "model_card.md").read_bytes()
+    # ~40 KB: fits once, not twice, so the new card cannot be written beside it.
+    readme.write_bytes(card + b"\n## Notes\n\n" + b"Padding text for a long card.\n" * 1_300)
+    before = readme.read_bytes()
+    code, out, err = _run(capsys, *BLOOM_FLAGS, "--update", str(readme))
+    assert code == 2
+    assert out == ""
+    assert err.count("\n") == 1
+    assert f"could not write {readme}: No space left on device; the file is unchanged" in err
+    assert readme.read_bytes() == before
+    assert sorted(p.name for p in small_disk.iterdir()) == ["README.md"]  # no temporary file left
+
+
+@pytest.mark.parametrize("step", ["write", "replace"])
+def test_a_failed_write_is_one_line_and_changes_nothing(
+    capsys, tmp_path, report_data, monkeypatch, step
+) -> None:
+    import errno
+    import os
+
+    from fmfootprint import _io
+
+    readme = tmp_path / "README.md"
+    shutil.copy(report_data / "model_card.md", readme)
+    before = readme.read_bytes()
+
+    def full(*args: object) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(_io.os, step, full)
+    code, out, err = _run(capsys, *BLOOM_FLAGS, "--update", str(readme))
+    monkeypatch.undo()
+    assert (code, out) == (2, "")
+    assert err.count("\n") == 1
+    assert "No space left on device; the file is unchanged" in err
+    assert readme.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["README.md"]
+    # --output to a new file: nothing is left behind either.
+    monkeypatch.setattr(_io.os, step, full)
+    code, _, err = _run(capsys, *BLOOM_FLAGS, "--output", str(tmp_path / "card.md"))
+    monkeypatch.undo()
+    assert code == 2
+    assert "No space left on device; nothing was written" in err
+    assert [p.name for p in tmp_path.iterdir()] == ["README.md"]
+
+
+def test_an_undecodable_readme_is_named(capsys, tmp_path) -> None:
+    readme = tmp_path / "README.md"
+    readme.write_bytes(b"---\nlicense: mit\n---\n# Mod\xe8le\n")
+    code, _, err = _run(capsys, *BLOOM_FLAGS, "--update", str(readme))
+    assert code == 2
+    assert f"model card '{readme}' is not UTF-8 text" in err
+    assert err.count("\n") == 1

@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from fmfootprint._io import atomic_write_text, read_text
 from fmfootprint.cli._output import print_json
 from fmfootprint.cli.estimate import ESTIMATE_INPUTS, add_estimate_arguments, estimate_from_args
 from fmfootprint.errors import FootprintInputError
@@ -120,8 +121,7 @@ def run(args: argparse.Namespace) -> int:
     )
     written: list[str] = []
     if args.update:
-        with Path(args.update).open(encoding="utf-8", newline="") as handle:  # keep CRLF as CRLF
-            original = handle.read()
+        original = read_text(args.update, what="model card")  # bytes decoded as is: CRLF stays CRLF
         target = Path(args.output or args.update)
         _write(target, update_card(original, report))
         written.append(str(target))
@@ -141,6 +141,6 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _write(path: Path, text: str) -> None:
-    # newline="" keeps the card's own line endings (CRLF cards stay CRLF).
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        handle.write(text)
+    # Whole or not at all: a full disk leaves the old card byte-identical (and says so). The text is
+    # written as is, so a CRLF card stays CRLF.
+    atomic_write_text(path, text)
