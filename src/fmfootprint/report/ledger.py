@@ -45,6 +45,7 @@ from typing import Any
 
 import yaml
 
+from fmfootprint._io import load_yaml, read_text
 from fmfootprint.errors import FootprintInputError, UnknownNameError
 from fmfootprint.footprint.stages import STAGES, check_stage
 
@@ -81,14 +82,15 @@ def load_ledger(path: str | os.PathLike[str]) -> Ledger:
     ------
     FootprintInputError
         Unreadable YAML, an unknown stage or entry kind, an unknown estimate parameter, a run directory
-        with neither a summary nor a JSONL log.
-    OSError
-        The file cannot be read.
+        with neither a summary nor a JSONL log; YAML past the loader's bounds (nesting, aliases, the
+        document's size once aliases are expanded: :func:`fmfootprint._io.load_yaml`).
+    FootprintIOError
+        The file cannot be read or is not UTF-8 (the message names it).
     """
     path = Path(path)
-    text = path.read_text(encoding="utf-8")
+    text = read_text(path, what="ledger")
     try:
-        data = yaml.safe_load(text)
+        data = load_yaml(text, what=f"ledger {str(path)!r}")
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark is not None else ""
