@@ -33,8 +33,9 @@ def _as_killed(tracker: Tracker, keep_samples: int | None = None, partial_tail: 
     tracker.summary_path.unlink()
     lines = tracker.log_path.read_text().splitlines()
     lines = [line for line in lines if json.loads(line)["type"] != "stop"]
-    if keep_samples is not None:
-        lines = lines[: 1 + keep_samples]
+    if keep_samples is not None:  # the start and ready records, then that many samples
+        head = [line for line in lines if json.loads(line)["type"] != "sample"]
+        lines = head + [line for line in lines if json.loads(line)["type"] == "sample"][:keep_samples]
     text = "\n".join(lines) + "\n"
     if partial_tail:
         text += '{"schema": 1, "type": "sample", "seq": 99, "gpus": [{"ind'

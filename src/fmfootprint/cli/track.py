@@ -3,6 +3,10 @@
 The command runs in its own process group, so a terminal's Ctrl-C reaches it once, through us: SIGINT and
 SIGTERM sent to ``fmfootprint track`` are forwarded to it. The exit status is the command's; if a signal
 killed it, 128 + the signal number (as a shell reports it). The summary is written either way.
+
+The command is launched before any measurement library is imported: the log's start record (time, host,
+command, pid) is written next, then NVML and codecarbon come up alongside the command, each bounded by
+``--init-timeout``. A failure or hang there is one warning and a flag; the command is never held up.
 """
 
 from __future__ import annotations
@@ -30,7 +34,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         description="Run CMD under the tracker: GPU energy from NVML, CPU/RAM from codecarbon, one JSONL "
         "record per interval and a summary at the end. Exits with CMD's exit code.",
         usage="fmfootprint track [--region R] [--interval S] [--output DIR] [--project NAME] "
-        "[--stage STAGE] [--pue X] [--all-gpus] -- CMD [ARGS...]",
+        "[--stage STAGE] [--pue X] [--all-gpus] [--init-timeout S] -- CMD [ARGS...]",
     )
     p.add_argument(
         "--region", help="site region code, e.g. FR, US-CA, aws:us-east-1 (default: world average)"
@@ -51,6 +55,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "--all-gpus",
         action="store_true",
         help="measure every GPU of the node, not only those CUDA_VISIBLE_DEVICES shows",
+    )
+    p.add_argument(
+        "--init-timeout",
+        type=str,
+        default="30",
+        help="seconds NVML and codecarbon may take to start; past it that part is not measured (default 30)",
     )
     p.add_argument("command", nargs=argparse.REMAINDER, help="the command to run, after --")
     p.set_defaults(func=run)
@@ -84,14 +94,16 @@ def _track(args: argparse.Namespace) -> int:
         stage=args.stage,
         pue=None if args.pue is None else parse_quantity("--pue", args.pue),
         gpus="all" if args.all_gpus else "visible",
+        init_timeout_s=parse_quantity("--init-timeout", args.init_timeout),
     )
-    tracker.start()
+    # The command starts first; the start record follows, and only then do NVML and codecarbon begin to
+    # load, in the tracker's threads (bounded by --init-timeout), while the command runs.
+    group = {"process_group": 0} if sys.version_info >= (3, 11) else {"start_new_session": True}
+    child = subprocess.Popen(command, **group)  # own process group: Ctrl-C reaches it once, through us
+    tracker.start(wait=False, command=command, pid=child.pid)
     exit_code: int | None = None
     previous: dict[int, object] = {}
     try:
-        # Own process group: a terminal's Ctrl-C reaches the command once, through the forwarder.
-        group = {"process_group": 0} if sys.version_info >= (3, 11) else {"start_new_session": True}
-        child = subprocess.Popen(command, **group)
 
         def forward(signum: int, frame: FrameType | None) -> None:
             if child.poll() is None:

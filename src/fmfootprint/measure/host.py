@@ -88,8 +88,8 @@ class CodecarbonHost:
         try:
             from codecarbon import OfflineEmissionsTracker
             from codecarbon.output_methods.base_output import BaseOutput
-        except ImportError as exc:
-            self.error = f"codecarbon not importable: {exc}"
+        except Exception as exc:  # missing, or broken at import (anything may be raised): not measured
+            self.error = f"codecarbon not importable: {type(exc).__name__}: {exc}"
             return
         handler = _make_handler(BaseOutput)
         tracker_cls = _isolated(OfflineEmissionsTracker)

@@ -6,6 +6,8 @@ Format (log schema version 1, :data:`LOG_SCHEMA_VERSION`)
 
 - ``"start"``: session id, project, stage, interval, site (region, grid intensity, PUE, WUE, EWIF), rank
   (hostname, local rank, node, job id), GPUs (NVML index, UUID, name, energy counter or not), host info.
+- ``"ready"`` (``fmfootprint track``, which writes ``"start"`` before measurement begins): the GPUs and
+  the host meter once they are up, ``unmeasured_s`` per part, flags; it completes the start record.
 - ``"sample"``, one per interval: ``seq``, ``time`` [Unix s], ``elapsed_s``, per GPU (``index``, ``uuid``,
   ``method``, ``status``, ``power_w``, interval ``delta_j`` and cumulative ``energy_j``), cumulative
   ``cpu_energy_kwh`` and ``ram_energy_kwh`` (null = unavailable), cumulative ``gpu_energy_kwh`` and
@@ -23,7 +25,6 @@ the process, so a killed process leaves every line it wrote). Readers skip a tru
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import warnings
@@ -32,9 +33,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from fmfootprint.errors import FootprintInputError
+from fmfootprint._io import atomic_write_text, parse_json, read_json
+from fmfootprint.errors import FootprintInputError, FootprintIOError
 from fmfootprint.measure.combine import combine
-from fmfootprint.measure.summary import RunSummary, session_summary
+from fmfootprint.measure.summary import RunSummary, apply_ready, session_summary
 from fmfootprint.units import J_PER_KWH
 
 __all__ = [
@@ -114,15 +116,12 @@ def _jsonable(value: Any) -> Any:
 
 
 def write_summary(path: Path, summary: RunSummary) -> str | None:
-    """Write ``summary`` atomically (temporary file, then rename). Returns an error message or None."""
-    tmp = path.with_name(path.name + ".tmp")
+    """Write ``summary`` whole or not at all (:func:`fmfootprint._io.atomic_write_text`: temporary file,
+    fsync, rename). Returns None, or the one-line error naming the file and the reason."""
     try:
-        tmp.write_text(json.dumps(summary.to_dict(), indent=2, allow_nan=False) + "\n")
-        os.replace(tmp, path)
-    except OSError as exc:
-        with contextlib.suppress(OSError):  # the folder itself is unwritable: nothing was created
-            tmp.unlink(missing_ok=True)
-        return f"cannot write {path}: {exc.strerror or exc}"
+        atomic_write_text(path, json.dumps(summary.to_dict(), indent=2, allow_nan=False) + "\n")
+    except FootprintIOError as exc:
+        return str(exc)
     return None
 
 
@@ -136,9 +135,9 @@ def read_records(path: str | os.PathLike[str]) -> Iterator[dict[str, Any]]:
         for raw in handle:
             if not raw.endswith(b"\n"):
                 return  # the line being written when the process died
-            try:
-                record = json.loads(raw)
-            except ValueError:
+            try:  # bounded in depth: a hostile line is skipped like a corrupt one, not a RecursionError
+                record = parse_json(raw, what=f"a line of {os.fspath(path)!r}")
+            except FootprintInputError:
                 continue
             if isinstance(record, dict) and "type" in record:
                 yield record
@@ -163,6 +162,8 @@ class Session:
             kind = record.get("type")
             if kind == "start" and start is None:
                 start = record
+            elif kind == "ready" and start is not None:
+                start = apply_ready(start, record)
             elif kind == "sample":
                 last = record
             elif kind == "stop":
@@ -175,10 +176,19 @@ class Session:
         """The stored summary if present and readable, else the one rebuilt from the log."""
         if self.summary_path is not None:
             try:
-                return RunSummary.from_dict(json.loads(self.summary_path.read_text()))
-            except (OSError, ValueError, TypeError):
+                data = read_json(self.summary_path, what="run summary")
+                if not isinstance(data, dict):
+                    raise FootprintInputError(
+                        f"run summary {str(self.summary_path)!r} must hold a JSON object, "
+                        f"got {type(data).__name__}"
+                    )
+                try:
+                    return RunSummary.from_dict(data)
+                except FootprintInputError as exc:  # a missing or mistyped field: name the file too
+                    raise FootprintInputError(f"run summary {str(self.summary_path)!r}: {exc}") from None
+            except FootprintInputError:
                 if self.log_path is None:
-                    raise FootprintInputError(f"{self.summary_path} is not a readable summary") from None
+                    raise
         return self.rebuild()
 
 

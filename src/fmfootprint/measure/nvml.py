@@ -1,8 +1,9 @@
 """A thin layer over NVML (``nvidia-ml-py``, imported as ``pynvml``), with its errors mapped in one place.
 
 Only the calls the tracker needs are wrapped, with units in their names (``energy_mj``, ``power_mw``).
-Every ``pynvml.NVMLError`` is turned into one of four :class:`NvmlError` kinds by :func:`_map_error`,
-so the rest of the package never inspects NVML's error codes.
+Every ``pynvml.NVMLError`` (and an ``OSError`` from loading the library) is turned into one of four
+:class:`NvmlError` kinds by :func:`_map_error`, and a ``pynvml`` that fails to import is
+``NvmlError(UNAVAILABLE)``, so the rest of the package never inspects NVML's error codes.
 
 The ``module`` argument of :class:`Nvml` takes any object with pynvml's names; tests pass a fake one
 (``tests/measure/fake_nvml.py``), production passes nothing and gets the real ``pynvml``.
@@ -84,9 +85,11 @@ class GpuDevice:
 
 
 def _map_error(nvml: ModuleType, exc: Exception) -> NvmlError:
-    """The one place where NVML error codes become :class:`NvmlErrorKind`."""
+    """The one place where NVML error codes (and the OSError of a library that cannot load) become kinds."""
     code = getattr(exc, "value", None)
     name = type(exc).__name__.removeprefix("NVMLError_")
+    if isinstance(exc, OSError):
+        return NvmlError(NvmlErrorKind.UNAVAILABLE, f"NVML library unusable: OSError: {exc}", None)
 
     def codes(*names: str) -> set[int]:
         return {getattr(nvml, n) for n in names if hasattr(nvml, n)}
@@ -115,14 +118,21 @@ class Nvml:
     """
 
     def __init__(self, module: ModuleType | Any | None = None) -> None:
-        self._nvml = module if module is not None else importlib.import_module("pynvml")
+        if module is None:
+            try:
+                module = importlib.import_module("pynvml")
+            except Exception as exc:  # a broken install may raise anything at import: no GPU measurement
+                raise NvmlError(
+                    NvmlErrorKind.UNAVAILABLE, f"pynvml not importable: {type(exc).__name__}: {exc}"
+                ) from exc
+        self._nvml = module
         self._initialized = False
 
     def _call(self, fn_name: str, *args: Any) -> Any:
         fn: Callable[..., Any] = getattr(self._nvml, fn_name)
         try:
             return fn(*args)
-        except self._nvml.NVMLError as exc:
+        except (self._nvml.NVMLError, OSError) as exc:  # OSError: ctypes could not load or call the library
             raise _map_error(self._nvml, exc) from exc
 
     # lifecycle -------------------------------------------------------------------------------------

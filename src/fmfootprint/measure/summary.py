@@ -34,7 +34,7 @@ from fmfootprint.footprint.site import Site
 from fmfootprint.footprint.stages import StageFootprint, check_stage
 from fmfootprint.units import H_PER_YEAR, J_PER_KWH, S_PER_H
 
-__all__ = ["SCHEMA_VERSION", "RunSummary", "energy_method", "session_summary"]
+__all__ = ["SCHEMA_VERSION", "RunSummary", "apply_ready", "energy_method", "session_summary"]
 
 SCHEMA_VERSION = 2
 """Version of :meth:`RunSummary.to_dict` (``*.summary.json``); see the module docstring."""
@@ -231,6 +231,24 @@ def energy_method(methods: Sequence[str]) -> str:
     return distinct[0] if len(distinct) == 1 else "mixed"
 
 
+def apply_ready(start: Mapping[str, Any], ready: Mapping[str, Any]) -> dict[str, Any]:
+    """The start record completed by the session's ``"ready"`` record (the meters, once they were up).
+
+    ``fmfootprint track`` writes the start record before measurement begins, then a ``"ready"`` record
+    with the GPUs, the host meter, the seconds each part missed and the flags. A ``"rebased"`` ready
+    record (the tracker waited before the run began) also moves the session's start time to its own.
+    """
+    merged = dict(start)
+    merged["gpus"] = list(ready.get("gpus", []))
+    merged["host"] = {**start.get("host", {}), **ready.get("host", {})}
+    merged["flags"] = list(dict.fromkeys([*start.get("flags", []), *ready.get("flags", [])]))
+    merged["unmeasured_s"] = dict(ready.get("unmeasured_s", {}))
+    merged["measurement"] = "ready"
+    if ready.get("rebased"):
+        merged["time"] = ready["time"]
+    return merged
+
+
 def session_summary(
     start: Mapping[str, Any], last: Mapping[str, Any] | None, stop: Mapping[str, Any] | None
 ) -> RunSummary:
@@ -309,6 +327,17 @@ def session_summary(
         ewif_l_per_kwh=site.ewif_l_per_kwh,
     )
     complete = stop is not None
+    for part, what in (("gpu", "GPU"), ("host", "CPU/RAM")):
+        missed = start.get("unmeasured_s", {}).get(part)
+        if missed is not None:
+            flags.append(
+                f"{hostname}: {what} energy not measured for the first {float(missed):.2f} s of the run "
+                "(measurement was starting while the command ran)"
+            )
+    if start.get("measurement") == "initialising":  # no "ready" record: the meters never came up
+        flags.append(
+            f"{hostname}: the session ended while measurement was still starting; nothing was measured"
+        )
     if not complete:
         flags.append(
             f"{hostname}: no stop record (process killed?); rebuilt from the last logged sample "

@@ -12,9 +12,15 @@ Design
   no-op tracker, so a node is counted once whatever the number of ranks.
 - A daemon thread wakes every ``interval_s`` (default 1 s, at least 0.1 s; NVML gains nothing above
   ~10 Hz, gpustat#76) on a fixed schedule, reads every GPU and codecarbon, and appends one JSONL record.
-- Nothing it does may stop the training: NVML errors are recorded per GPU, a missing driver means CPU/RAM
-  only (one warning), an unwritable log means one warning, and an unexpected error in the sampling
-  thread is recorded and the sampling goes on.
+- Nothing it does may stop the training: NVML and codecarbon are imported and initialised in bounded
+  threads (:mod:`fmfootprint.measure.startup`), so a broken install, a failing ``nvmlInit`` or a hang past
+  ``init_timeout_s`` is one warning, a flag and ``null`` fields; NVML errors are recorded per GPU, an
+  unwritable log means one warning, and an unexpected error in the sampling thread is recorded and the
+  sampling goes on.
+- ``start(wait=False)`` (``fmfootprint track``, right after launching the command) returns at once: the
+  ``"start"`` record is on disk first, measurement comes up in the sampling thread, and a ``"ready"``
+  record lists the meters and the seconds each part missed (NVML's counter has no baseline from before
+  ``nvmlInit``: that window is flagged as unmeasured, never guessed). ``start()`` waits (bounded) instead.
 - The summary is written when the tracker stops, including on an exception or ``sys.exit`` inside
   ``with Tracker()``, and at interpreter exit if ``stop()`` was never called.
 """
@@ -41,11 +47,12 @@ from fmfootprint.errors import FootprintInputError
 from fmfootprint.footprint.site import Site, resolve_site
 from fmfootprint.footprint.stages import check_stage
 from fmfootprint.measure.gpu import GpuMeter
-from fmfootprint.measure.host import CodecarbonHost, HostMeter, HostReading
+from fmfootprint.measure.host import HostMeter, HostReading
 from fmfootprint.measure.log import LOG_SUFFIX, SUMMARY_SUFFIX, LogWriter, TrackerWarning, write_summary
-from fmfootprint.measure.nvml import Nvml, NvmlError, resolve_visible_devices
+from fmfootprint.measure.nvml import Nvml
 from fmfootprint.measure.ranks import RankInfo, resolve_ranks
-from fmfootprint.measure.summary import RunSummary, session_summary
+from fmfootprint.measure.startup import DEFAULT_INIT_TIMEOUT_S, NoHost, start_jobs
+from fmfootprint.measure.summary import RunSummary, apply_ready, session_summary
 from fmfootprint.units import J_PER_KWH
 
 __all__ = ["MIN_INTERVAL_S", "Tracker", "TrackerWarning", "exit_code_of"]
@@ -88,6 +95,9 @@ class Tracker:
         The CPU/RAM meter (default codecarbon's offline tracker). False: CPU/RAM not measured (flagged).
     environ : mapping, optional
         Environment for ranks and ``CUDA_VISIBLE_DEVICES`` (default ``os.environ``).
+    init_timeout_s : float, default 30
+        The longest NVML's and codecarbon's import and initialisation may take [s]; past it, that part is
+        not measured (one warning, flagged) and the run goes on.
 
     Attributes
     ----------
@@ -116,6 +126,7 @@ class Tracker:
         nvml: ModuleType | Nvml | Literal[False] | None = None,
         host: HostMeter | Literal[False] | None = None,
         environ: Mapping[str, str] | None = None,
+        init_timeout_s: float = DEFAULT_INIT_TIMEOUT_S,
     ) -> None:
         self.interval_s = _validate.at_least(
             "interval_s", _validate.positive("interval_s", interval_s), MIN_INTERVAL_S
@@ -135,6 +146,7 @@ class Tracker:
             ewif_l_per_kwh=ewif_l_per_kwh,
         )
         self.ranks: RankInfo = resolve_ranks(local_rank, environ)
+        self.init_timeout_s = _validate.positive("init_timeout_s", init_timeout_s)
         self._gpus_choice = gpus
         self._nvml_arg = nvml
         self._host_arg = host
@@ -158,8 +170,20 @@ class Tracker:
     def running(self) -> bool:
         return self._running
 
-    def start(self) -> Tracker:
-        """Start measuring (a no-op on local ranks other than 0). Returns the tracker."""
+    def start(
+        self, *, wait: bool = True, command: list[str] | None = None, pid: int | None = None
+    ) -> Tracker:
+        """Start measuring (a no-op on local ranks other than 0). Returns the tracker.
+
+        Parameters
+        ----------
+        wait : bool, default True
+            Wait (at most ``init_timeout_s``) until NVML and codecarbon are up before returning. False:
+            return at once and bring them up in the sampling thread; the run's first seconds are then
+            unmeasured, and the summary says for how long.
+        command, pid : optional
+            The command being measured and its process id, recorded in the ``"start"`` record.
+        """
         if self._running:
             raise FootprintInputError("this tracker is already running; stop() it first")
         self.summary = None
@@ -170,17 +194,13 @@ class Tracker:
         self._seq = 0
         self._last_sample: dict[str, Any] | None = None
         self._sampler_error: str | None = None
-        start_unix = time.time()
-        self._open_files(start_unix)
-        self._host = self._make_host()
-        self._host.start()
-        if self._host.error and self._host_arg is not False:
-            self._warn(f"CPU/RAM energy unavailable: {self._host.error}")
-        self._nvml, self._meters = self._open_gpus()
+        self._nvml: Nvml | None = None
+        self._meters: list[GpuMeter] = []
+        self._host: HostMeter = NoHost("not measured: still initialising")
+        self._ready = False
         self._t0 = time.monotonic()
         self._start_unix = time.time()
-        for meter in self._meters:
-            meter.start(self._t0)
+        self._open_files(self._start_unix)
         self._start_record = {
             "type": "start",
             "session_id": self._name,
@@ -190,23 +210,33 @@ class Tracker:
             "interval_s": self.interval_s,
             "site": self.site.to_dict(),
             "rank": self.ranks.to_dict(),
-            "gpus": [{**m.device.to_dict(), "method": m.method} for m in self._meters],
+            "gpus": [],
             "host": {
-                **self._host.info(),
                 "platform": platform.platform(),
                 "python": platform.python_version(),
                 "pid": os.getpid(),
             },
-            "flags": list(self._flags),
+            "command": command,
+            "command_pid": pid,
+            "measurement": "initialising",
+            "flags": [],
             "fmfootprint_version": __version__,
         }
-        self._writer.write(self._start_record)
+        self._writer.write(self._start_record)  # on disk before any measurement library is touched
+        self._gpu_job, self._host_job, flags = start_jobs(
+            self._nvml_arg, self._host_arg, self._gpus_choice, self._environ, self.ranks, self.site
+        )
+        self._flags.extend(flags)
+        if self._host_arg is False:
+            self._host = NoHost()
         self._stop_event.clear()
         self._running = True
-        self._thread = threading.Thread(target=self._loop, name="fmfootprint-tracker", daemon=True)
-        self._thread.start()
         self._pid = os.getpid()
         atexit.register(self._stop_at_exit)
+        if wait:
+            self._bring_up(rebase=True)
+        self._thread = threading.Thread(target=self._run, name="fmfootprint-tracker", daemon=True)
+        self._thread.start()
         return self
 
     def stop(self, exit_code: int | None = 0) -> RunSummary | None:
@@ -282,57 +312,70 @@ class Tracker:
         self.summary_path = self.output_dir / f"{self._name}{SUMMARY_SUFFIX}"
         self._writer = LogWriter(self.log_path)
 
-    def _make_host(self) -> HostMeter:
-        if self._host_arg is False:
-            self._flags.append("CPU/RAM not measured (host=False)")
-            return _NoHost()
-        if self._host_arg is not None:
-            return self._host_arg
-        return CodecarbonHost(self.site.country_alpha3, self.site.grid_intensity_g_per_kwh)
+    def _bring_up(self, *, rebase: bool) -> None:
+        """Wait (bounded) for NVML and the host meter, take the GPU baselines, write the "ready" record.
 
-    def _open_gpus(self) -> tuple[Nvml | None, list[GpuMeter]]:
-        if self._nvml_arg is False:
-            self._flags.append("GPUs not measured (nvml=False)")
-            return None, []
-        nvml = self._nvml_arg if isinstance(self._nvml_arg, Nvml) else Nvml(self._nvml_arg)
-        try:
-            nvml.init()
-        except NvmlError as exc:
-            self._warn(f"no NVIDIA GPU or driver ({exc}); measuring CPU and RAM only")
-            return None, []
-        try:
-            handles = [nvml.handle_by_index(i) for i in range(nvml.device_count())]
-            uuids = [nvml.uuid(h) for h in handles]
-            names = [nvml.name(h) for h in handles]
-            indices: tuple[int, ...]
-            mig: tuple[int, ...]
-            notes: tuple[str, ...]
-            if self._gpus_choice == "all":
-                indices, mig, notes = tuple(range(len(handles))), (), ()
+        ``rebase``: nothing of the run has happened yet (``start(wait=True)``), so the session's clock starts
+        now. Otherwise the run has been going since ``start()`` and the seconds each part missed are
+        recorded and flagged.
+        """
+        gpu_job, host_job = self._gpu_job, self._host_job
+        deadline = self._t0 + self.init_timeout_s
+        unmeasured: dict[str, float] = {}
+        if gpu_job is not None:
+            setup = gpu_job.result(deadline, self._stop_event, self._t0)
+            if setup is None:
+                self._warn_flag(f"GPU energy not measured: {gpu_job.error}")
             else:
-                visible = resolve_visible_devices(nvml, uuids, names, self._environ)
-                indices, mig, notes = visible.indices, visible.mig_indices, visible.notes
-            meters = [
-                GpuMeter(nvml, handles[i], nvml.device(handles[i], i, mig_requested=i in mig))
-                for i in indices
-            ]
-        except NvmlError as exc:
-            self._warn(f"cannot enumerate GPUs ({exc}); measuring CPU and RAM only")
-            nvml.shutdown()
-            return None, []
-        self._flags.extend(notes)
-        if not meters:
-            self._warn("no GPU selected (CUDA_VISIBLE_DEVICES); measuring CPU and RAM only")
-        elif len(meters) < len(handles):
-            message = (
-                f"measuring the {len(meters)} of {len(handles)} GPUs that CUDA_VISIBLE_DEVICES shows this "
-                "process; if other ranks on this node have their own GPUs, use gpus='all' (track --all-gpus)"
-            )
-            if (self.ranks.world_size or 1) > 1:
-                self._warn(message)  # a distributed job with per-rank GPUs would be under-counted
-            else:
-                self._flags.append(message)
-        return nvml, meters
+                self._nvml, self._meters = setup.nvml, setup.meters
+                self._flags.extend(setup.flags)
+                for message in setup.warnings:
+                    self._warn_flag(message)
+            if not rebase:
+                now = time.monotonic()
+                for meter in self._meters:
+                    meter.start(now)
+                if self._meters:
+                    unmeasured["gpu"] = round(now - self._t0, 3)
+        if host_job is not None:
+            host = host_job.result(deadline, self._stop_event, self._t0)
+            self._host = host if host is not None else NoHost(str(host_job.error))
+            if self._host.error:  # the summary flags it from the host record
+                self._warn(f"CPU/RAM energy unavailable: {self._host.error}")
+            elif not rebase and host_job.finished_at is not None:
+                unmeasured["host"] = round(host_job.finished_at - self._t0, 3)
+        now = time.monotonic()
+        if rebase:
+            self._t0, self._start_unix = now, time.time()
+            for meter in self._meters:
+                meter.start(now)
+        ready = {
+            "type": "ready",
+            "time": self._start_unix if rebase else time.time(),
+            "elapsed_s": 0.0 if rebase else now - self._t0,
+            "rebased": rebase,
+            "gpus": [{**m.device.to_dict(), "method": m.method} for m in self._meters],
+            "host": self._host.info(),
+            "unmeasured_s": unmeasured,
+            "flags": list(dict.fromkeys(self._flags)),
+        }
+        self._start_record = apply_ready(self._start_record, ready)
+        self._writer.write(ready)
+        self._ready = True
+
+    def _warn_flag(self, message: str) -> None:
+        self._flags.append(message)
+        self._warn(message)
+
+    def _run(self) -> None:
+        if not self._ready:
+            try:
+                self._bring_up(rebase=False)
+            except Exception as exc:  # a bug here must not end the session unrecorded
+                self._note_sampler_error(f"starting measurement: {type(exc).__name__}: {exc}")
+                self._ready = True
+        if not self._stop_event.is_set():
+            self._loop()
 
     def _loop(self) -> None:
         next_time = self._t0 + self.interval_s
@@ -386,23 +429,6 @@ class Tracker:
     def _stop_at_exit(self) -> None:
         if os.getpid() == self._pid:  # not in a forked child that inherited the atexit hook
             self.stop(exit_code=None)
-
-
-class _NoHost:
-    method = "none"
-    error: str | None = "not measured"
-
-    def start(self) -> None:
-        return None
-
-    def read(self) -> HostReading:
-        return HostReading(None, None)
-
-    def stop(self) -> HostReading:
-        return HostReading(None, None)
-
-    def info(self) -> dict[str, Any]:
-        return {"method": self.method, "error": self.error}
 
 
 def exit_code_of(exc: BaseException | None) -> int:
