@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import math
-from typing import Any
-
-import numpy as np
-from numpy.typing import ArrayLike, NDArray
+from typing import TYPE_CHECKING, Any
 
 from fmfootprint.errors import FootprintInputError
+
+if TYPE_CHECKING:  # numpy is imported where an array is checked, so that the CLI's --help starts fast
+    import numpy as np
+    from numpy.typing import ArrayLike, NDArray
 
 __all__ = ["as_float", "fraction", "non_negative", "positive", "positive_array", "positive_int"]
 
@@ -72,6 +73,8 @@ def positive_int(name: str, value: Any) -> int:
 
 def positive_array(name: str, values: ArrayLike) -> NDArray[np.float64]:
     """A float array whose entries are all finite and > 0; the message shows the first bad entry."""
+    import numpy as np
+
     try:
         array = np.asarray(values, dtype=float)
     except (TypeError, ValueError):

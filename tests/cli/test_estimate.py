@@ -113,7 +113,7 @@ def test_subprocess_exit_code_and_json() -> None:
         text=True,
     )
     assert bad.returncode == 2
-    assert bad.stderr.strip() == "fmfootprint estimate: error: hours must be >= 0, got -1.0"
+    assert bad.stderr.strip() == "fmfootprint estimate: error: --hours must be >= 0, got -1.0"
     good = subprocess.run(
         [sys.executable, "-m", "fmfootprint", "estimate", "--gpu-hours", "82432", "--power-w", "400",
          "--pue", "1.1", "--grid-intensity", "385", "--json"],

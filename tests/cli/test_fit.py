@@ -66,8 +66,8 @@ def test_fit_example_data_set_with_default_columns(capsys) -> None:
         ([*EPOCH_ARGS, "--loss-col", "Loss"], "did you mean loss"),
         (["fit", "/no/such/runs.csv"], "No such file"),
         ([*EPOCH_ARGS, "--exclude-top-loss", "241"], "at least 5 runs"),
-        ([*EPOCH_ARGS, "--exclude-top-loss", "-1"], "exclude_top_loss"),
-        ([*EPOCH_ARGS, "--bootstrap", "-3"], "bootstrap n"),
+        ([*EPOCH_ARGS, "--exclude-top-loss", "-1"], "--exclude-top-loss must be a whole number >= 0"),
+        ([*EPOCH_ARGS, "--bootstrap", "-3"], "--bootstrap must be a whole number >= 1"),
     ],
 )
 def test_fit_errors_are_one_line_exit_2(capsys, argv, needle) -> None:

@@ -22,4 +22,4 @@ def test_version_runs_as_a_module() -> None:
 
 def test_negative_scientific_number_reaches_the_library(capsys) -> None:
     assert main(["plan", "--compute", "-1e22"]) == 2
-    assert capsys.readouterr().err.strip() == "fmfootprint plan: error: compute_flops must be > 0, got -1e+22"
+    assert capsys.readouterr().err.strip() == "fmfootprint plan: error: --compute must be > 0, got -1e+22"

@@ -1,7 +1,9 @@
-"""Printing helpers shared by the verbs: JSON exactly as ``to_dict()`` gives it, or aligned text."""
+"""Helpers shared by the verbs: JSON exactly as ``to_dict()`` gives it, aligned text, and the argparse type
+of a random seed."""
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
 from collections.abc import Mapping
@@ -27,3 +29,14 @@ def print_table(rows: Mapping[str, str], stream: TextIO | None = None) -> None:
     width = max((len(k) for k in rows), default=0)
     for label, value in rows.items():
         out.write(f"{label:<{width}}  {value}\n")
+
+
+def seed(text: str) -> int:
+    """An argparse type: a random seed, a whole number >= 0 (what ``numpy.random.default_rng`` accepts)."""
+    try:
+        value = int(text.strip().replace("_", ""))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number >= 0, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be a whole number >= 0, got {text!r}")
+    return value

@@ -8,15 +8,17 @@ because :func:`fmfootprint._resources.app_dir` finds either. Streamlit is an opt
 from __future__ import annotations
 
 import argparse
+import errno
 import importlib.util
 import os
+import socket
 import sys
 from pathlib import Path
 
 from fmfootprint._resources import app_dir
 from fmfootprint.errors import FootprintInputError
 
-__all__ = ["MAX_UPLOAD_MB", "register", "run", "streamlit_command"]
+__all__ = ["MAX_UPLOAD_MB", "check_free", "register", "run", "streamlit_command"]
 
 #: Largest upload the server accepts [MB]; the pages check the same limit again before reading.
 MAX_UPLOAD_MB = 10
@@ -69,7 +71,49 @@ def streamlit_command(port: int, address: str = "localhost", script: Path | None
     ]
 
 
+def check_free(port: int, address: str = "localhost") -> None:
+    """Check that the server could listen on ``address:port`` now, as Streamlit will.
+
+    Binds (without listening) every address ``address`` resolves to, with ``SO_REUSEADDR`` as the server
+    sets it, so a port left in TIME_WAIT counts as free and a port another program listens on does not.
+
+    Raises
+    ------
+    FootprintInputError
+        ``--port`` out of 1..65535, an ``--address`` that is no host name or address of this machine, or a
+        port in use (naming the port and what to do).
+    """
+    if not 1 <= port <= 65535:
+        raise FootprintInputError(f"--port must be in 1..65535, got {port}")
+    try:
+        found = socket.getaddrinfo(address, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except (socket.gaierror, UnicodeError) as exc:
+        reason = exc.strerror if isinstance(exc, socket.gaierror) and exc.strerror else str(exc)
+        raise FootprintInputError(
+            f"--address {address!r} is not a host name or an IP address: {reason}"
+        ) from None
+    bound = 0
+    last: OSError | None = None
+    for family, kind, proto, _, where in dict.fromkeys((f, k, p, c, s) for f, k, p, c, s in found):
+        try:
+            with socket.socket(family, kind, proto) as probe:
+                probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+                probe.bind(where)
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                raise FootprintInputError(
+                    f"port {port} on {address} is in use (another app or server); choose another with --port"
+                ) from None
+            last = exc  # e.g. ::1 on a machine without IPv6: another address may still work
+            continue
+        bound += 1
+    if not bound:
+        reason = last.strerror if last is not None and last.strerror else "no address to bind"
+        raise FootprintInputError(f"cannot listen on --address {address!r} port {port}: {reason}")
+
+
 def run(args: argparse.Namespace) -> int:
+    check_free(args.port, args.address)
     if importlib.util.find_spec("streamlit") is None:
         raise FootprintInputError(
             "the app needs Streamlit and plotly: pip install 'fmfootprint[app]' (or run `make app`)"

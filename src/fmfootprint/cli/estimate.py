@@ -7,7 +7,7 @@ import sys
 from typing import Any
 
 from fmfootprint.catalog.hardware import PRECISIONS
-from fmfootprint.cli._output import print_json, print_table
+from fmfootprint.cli._output import print_json, print_table, seed
 from fmfootprint.units import format_number
 
 # (JSON key, label, unit) of the rows of the text table.
@@ -146,9 +146,10 @@ def register(subparsers: Any) -> None:
         type=int,
         help="also run a seeded Monte Carlo of N samples over the stated ranges (5th/50th/95th percentiles)",
     )
-    p.add_argument("--seed", metavar="S", type=int, default=0, help="seed of the Monte Carlo (default 0)")
+    p.add_argument("--seed", metavar="S", type=seed, default=0, help="seed of the Monte Carlo (default 0)")
     p.add_argument("--json", action="store_true", help="print the result as JSON")
-    p.set_defaults(func=run)
+    # The library's names that are not a flag's dest (monte_carlo's n), for the error messages.
+    p.set_defaults(func=run, library_names={"n": "samples"})
 
 
 def run(args: argparse.Namespace) -> int:

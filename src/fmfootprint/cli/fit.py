@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from fmfootprint.cli._output import print_json, print_table
-from fmfootprint.scaling.fit import bootstrap, fit, load_runs
+from fmfootprint.cli._output import print_json, print_table, seed
 
 __all__ = ["register", "run"]
 
@@ -39,12 +38,15 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         default="screen",
         help="screen: best 32 of the 4,500 starts (default, same optimum); exhaustive: all 4,500 (slow)",
     )
-    p.add_argument("--seed", type=int, default=0, metavar="S", help="bootstrap seed (default 0)")
+    p.add_argument("--seed", type=seed, default=0, metavar="S", help="bootstrap seed (default 0)")
     p.add_argument("--json", action="store_true", help="print JSON (a valid --law-file)")
-    p.set_defaults(func=run)
+    # The library's names that are not a flag's dest, for the error messages.
+    p.set_defaults(func=run, library_names={"bootstrap n": "bootstrap"})
 
 
 def run(args: argparse.Namespace) -> int:
+    from fmfootprint.scaling.fit import bootstrap, fit, load_runs  # scipy and pandas: not for --help
+
     runs = load_runs(
         args.runs,
         params_col=args.params_col,

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
 from fmfootprint.cli._output import print_json
-from fmfootprint.scaling.laws import KAPLAN2020, PRESETS, ChinchillaLaw, KaplanLaw
+
+if TYPE_CHECKING:
+    from fmfootprint.scaling.laws import ChinchillaLaw, KaplanLaw
 
 __all__ = ["register", "run"]
 
@@ -21,6 +24,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def run(args: argparse.Namespace) -> int:
+    from fmfootprint.scaling.laws import KAPLAN2020, PRESETS  # numpy: not for --help
+
     if args.json:
         laws: dict[str, ChinchillaLaw | KaplanLaw] = {**PRESETS, KAPLAN2020.name: KAPLAN2020}
         print_json({name: law.to_dict() for name, law in laws.items()})

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
 from fmfootprint.cli._output import print_json, print_table
-from fmfootprint.measure.summary import RunSummary
 from fmfootprint.units import format_mass_kg, format_number
+
+if TYPE_CHECKING:
+    from fmfootprint.measure.summary import RunSummary
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
