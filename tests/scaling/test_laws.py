@@ -94,5 +94,46 @@ def test_law_file_errors(tmp_path) -> None:
     partial.write_text(json.dumps({"E": 1.7, "A": 400}))
     with pytest.raises(FootprintInputError, match="missing B, alpha, beta"):
         load_law(partial)
-    with pytest.raises(FileNotFoundError):
+    with pytest.raises(FootprintInputError, match=r"cannot read law file '.*absent.json': No such file"):
         load_law(tmp_path / "absent.json")
+
+
+@pytest.mark.parametrize("name", ["law.txt", "fit", "law.JSON", "my.law"])
+def test_a_law_file_is_known_by_its_content_not_its_name(tmp_path, name) -> None:
+    from fmfootprint.planning import resolve_law
+
+    law = PRESETS["muennighoff2023"]
+    path = tmp_path / name
+    path.write_text(json.dumps({"law": law.to_dict()}))
+    assert load_law(path) == law
+    assert resolve_law(str(path)) == resolve_law(path) == law
+
+
+def test_a_name_that_is_neither_a_preset_nor_a_file_gets_the_presets(tmp_path) -> None:
+    from fmfootprint.planning import resolve_law
+
+    with pytest.raises(UnknownNameError, match="valid laws: hoffmann2022"):
+        resolve_law("hofman2022")
+    missing = str(tmp_path / "fit.json")
+    with pytest.raises(
+        FootprintInputError, match=r"neither a preset nor a law file \(No such file.*valid laws: hof"
+    ):
+        resolve_law(missing)
+
+
+@pytest.mark.parametrize(
+    ("content", "match"),
+    [
+        (b"[" * 100_000, "nests arrays or objects deeper than 64 levels"),
+        (b'{"E": 1.7, "A": "caf\xe9"}', "is not UTF-8 text"),
+        (b"[1, 2]", "must hold a JSON object"),
+        (b'{"E": 1.7}', "law file '.*': law is missing A, B"),
+    ],
+)
+def test_bad_law_files_are_one_line_errors_naming_the_file(tmp_path, content, match) -> None:
+    path = tmp_path / "law.json"
+    path.write_bytes(content)
+    with pytest.raises(FootprintInputError, match=match) as caught:
+        load_law(path)
+    assert str(path) in str(caught.value)
+    assert "\n" not in str(caught.value)

@@ -8,19 +8,20 @@ One entry point, :func:`plan`, used by ``fmfootprint plan`` and the app. It only
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from fmfootprint._validate import positive
-from fmfootprint.errors import FootprintInputError
+from fmfootprint.errors import FootprintInputError, UnknownNameError
 from fmfootprint.footprint.estimate import Estimate
 from fmfootprint.planning._hardware import check_hardware, estimate_at
 from fmfootprint.planning.budgets import BUDGET_KINDS, budget_flops
 from fmfootprint.scaling import allocate
 from fmfootprint.scaling.constrained import data_constrained_loss
-from fmfootprint.scaling.laws import ChinchillaLaw, KaplanLaw, get_law, load_law
+from fmfootprint.scaling.laws import ChinchillaLaw, KaplanLaw, get_law, law_names, load_law
 
 __all__ = ["LawLike", "Plan", "plan", "resolve_law"]
 
@@ -107,13 +108,14 @@ class Plan:
 
 
 def resolve_law(law: LawLike) -> ChinchillaLaw:
-    """A preset name, a law file path (``*.json``), a mapping or a law → a :class:`ChinchillaLaw`.
+    """A preset name, a law file path, a mapping or a law → a :class:`ChinchillaLaw`.
 
     Parameters
     ----------
     law : str, Path, ChinchillaLaw, KaplanLaw or mapping
         Preset name (see ``fmfootprint laws``), a law file written by ``fmfootprint fit --json``, a law, or
-        a mapping with E, A, B, alpha, beta.
+        a mapping with E, A, B, alpha, beta. A string that names an existing file is read as a law file,
+        whatever its suffix (a law file is known by its content); any other string is a preset name.
 
     Returns
     -------
@@ -122,7 +124,8 @@ def resolve_law(law: LawLike) -> ChinchillaLaw:
     Raises
     ------
     FootprintInputError
-        An unknown preset (with suggestions), an unreadable law file, or a law that cannot allocate.
+        A name that is neither a preset nor a file (with the presets), an unreadable law file (named), or a
+        law that cannot allocate.
     """
     if isinstance(law, ChinchillaLaw):
         return law
@@ -130,9 +133,18 @@ def resolve_law(law: LawLike) -> ChinchillaLaw:
         return allocate._chinchilla(law)
     if isinstance(law, Mapping):
         return ChinchillaLaw.from_dict(dict(law))
-    if isinstance(law, Path) or law.endswith(".json"):
+    if isinstance(law, Path) or os.path.isfile(law):
         return load_law(law)
-    return allocate._chinchilla(get_law(law))
+    try:
+        return allocate._chinchilla(get_law(law))
+    except UnknownNameError:
+        if os.sep not in law and "/" not in law and not Path(law).suffix:
+            raise
+        # It looks like a path: say that no such file exists either, and still list the presets.
+        reason = "No such file or directory" if not os.path.lexists(law) else "not a readable file"
+        raise FootprintInputError(
+            f"law {law!r} is neither a preset nor a law file ({reason}); valid laws: {', '.join(law_names())}"
+        ) from None
 
 
 def _one_of(given: Mapping[str, float | None]) -> tuple[str, float]:

@@ -11,7 +11,6 @@ with N the number of parameters (embeddings included) and D the number of traini
 
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -230,16 +229,27 @@ def get_law(name: str) -> ChinchillaLaw | KaplanLaw:
 
 def load_law(path: str | Path) -> ChinchillaLaw:
     """Read a law file: the JSON written by ``fmfootprint fit --json`` (or any mapping with E, A, B, alpha,
-    beta)."""
+    beta), whatever the file's name or suffix: it is known by its content.
+
+    Raises
+    ------
+    FootprintIOError
+        The file cannot be read or is not UTF-8; the message names it.
+    FootprintInputError
+        It is not JSON, nests deeper than :data:`fmfootprint._io.MAX_JSON_DEPTH`, is not an object, or is
+        not a valid law; every message names the file.
+    """
+    from fmfootprint._io import read_json
+
     path = Path(path)
-    try:
-        payload = json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as exc:
-        raise FootprintInputError(f"law file {str(path)!r} is not valid JSON: {exc.msg}") from None
+    payload = read_json(path, what="law file")
     if not isinstance(payload, dict):
         raise FootprintInputError(f"law file {str(path)!r} must hold a JSON object")
     law = payload.get("law", payload) if isinstance(payload.get("law"), dict) else payload
-    result = ChinchillaLaw.from_dict(law)
+    try:
+        result = ChinchillaLaw.from_dict(law)
+    except FootprintInputError as exc:
+        raise FootprintInputError(f"law file {str(path)!r}: {exc}") from None
     if not result.name:
         result = ChinchillaLaw.from_dict({**result.to_dict(), "name": path.stem})
     return result
