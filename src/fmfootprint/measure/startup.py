@@ -94,8 +94,11 @@ class Job(Generic[_T]):
         """The result, or None (``error`` says why) if it failed or hung until ``deadline`` or ``stop``."""
         if not self.wait(deadline, stop):
             now = time.monotonic()
-            why = "was still starting when the run ended" if now < deadline else "did not start in time"
-            if self.abandon(f"{why} ({now - t0:.1f} s after the start)"):
+            if now < deadline:
+                why = f"was still starting when the run ended ({now - t0:.1f} s after the start)"
+            else:
+                why = f"did not start within {deadline - t0:g} s (the initialisation timeout)"
+            if self.abandon(why):
                 return None
         return self.value
 
