@@ -53,7 +53,7 @@ CORPUS: list[tuple[list[str], str]] = [
     (["plan", "--compute", "-1e22"], "--compute must be > 0, got -1e+22"),
     (["plan", "--compute", "lots"], "--compute must be a number such as 1e24 or 2.5T, got 'lots'"),
     (["plan", "--energy-cap-kwh", "-5"], "--energy-cap-kwh must be > 0"),
-    (["plan", "--compute", "1e22", "--law-file", "MISSING"], "No such file or directory: MISSING"),
+    (["plan", "--compute", "1e22", "--law-file", "MISSING"], "No such file or directory"),
     (["plan", "--compute", "1e22", "--law-file", "BINARY"], "BINARY"),
     (["plan", "--compute", "1e22", "--gpu", "H1000", "--mfu", "0.4"], "did you mean H100"),
     # fit: files named on the command line are named in the error
