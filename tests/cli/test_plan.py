@@ -199,3 +199,25 @@ def test_cli_plan_unknown_region_is_one_line_exit_2_with_suggestions(capsys, arg
     assert out == ""
     assert err.count("\n") == 1
     assert "unknown region 'Atlantis'; did you mean" in err
+
+
+def test_cli_plan_default_law_gives_about_20_tokens_per_parameter(capsys) -> None:
+    # Acceptance (issue 10): the Chinchilla budget under the default law (besiroglu2024).
+    code, out, _ = _run(capsys, "plan", "--compute", "3.42e22", "--json")
+    assert code == 0
+    payload = json.loads(out)
+    assert payload["law"] == "besiroglu2024"
+    assert 15 <= payload["tokens_per_param"] <= 25
+    assert [row["law"] for row in payload["published_laws"]] == list(PRESETS)
+    assert payload["warnings"] == list(plan(compute_flops=3.42e22).warnings)
+
+
+def test_cli_plan_text_shows_the_published_spread_and_warns_on_stderr(capsys) -> None:
+    code, out, err = _run(capsys, "plan", "--compute", "3.42e22")
+    assert code == 0
+    assert "published laws  9–17B parameters, 20–70 tokens/param (4 laws)" in out
+    assert "warning: compute 3.4e22 is 2.63× above the largest fitted compute (1.3e22)" in err
+    assert "warning" not in out
+    code, out, err = _run(capsys, "plan", "--compute", "1e21")
+    assert code == 0
+    assert err == ""

@@ -23,7 +23,7 @@ def test_plan_compute_calls_the_library() -> None:
 
 
 def test_plan_params_and_target_loss_modes() -> None:
-    law = PRESETS["hoffmann2022"]
+    law = PRESETS["besiroglu2024"]  # the default
     alloc = compute_optimal(1e22, law)
     by_size = plan(params=alloc.params)
     assert by_size.tokens == pytest.approx(alloc.tokens, rel=1e-9)
@@ -34,7 +34,7 @@ def test_plan_params_and_target_loss_modes() -> None:
 def test_plan_unique_tokens_defaults_to_muennighoff() -> None:
     result = plan(compute_flops=1e22, unique_tokens=25e9)
     assert result.law == "muennighoff2023"
-    assert plan(compute_flops=1e22).law == "hoffmann2022"
+    assert plan(compute_flops=1e22).law == "besiroglu2024"
     with pytest.raises(FootprintInputError, match="no data-constrained constants"):
         plan(compute_flops=1e22, unique_tokens=25e9, law="hoffmann2022")
 
@@ -99,7 +99,7 @@ def test_plan_takes_every_budget_kind(kind, value) -> None:
     result = plan(**{kind: value}, hardware=H100)
     flops = budget_flops(kind, value, H100)
     assert result.compute_flops == pytest.approx(flops, rel=1e-12)
-    assert result.params == pytest.approx(compute_optimal(flops, PRESETS["hoffmann2022"]).params, rel=1e-9)
+    assert result.params == pytest.approx(compute_optimal(flops, PRESETS["besiroglu2024"]).params, rel=1e-9)
     assert (result.budget_kind, result.budget, result.mode) == (kind, value, "compute")
     assert result.to_dict()["budget"]["kind"] == kind
     if kind != "accelerator_days":

@@ -4,10 +4,22 @@ import json
 import math
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from fmfootprint.errors import FootprintInputError, UnknownNameError
-from fmfootprint.scaling.laws import PRESETS, ChinchillaLaw, KaplanLaw, get_law, law_names, load_law
+from fmfootprint.scaling.fit import fit
+from fmfootprint.scaling.laws import (
+    DEFAULT_LAW,
+    KAPLAN2020,
+    PRESETS,
+    ChinchillaLaw,
+    FittedRange,
+    KaplanLaw,
+    get_law,
+    law_names,
+    load_law,
+)
 
 
 def test_presets_carry_the_published_values_and_citations() -> None:
@@ -137,3 +149,92 @@ def test_bad_law_files_are_one_line_errors_naming_the_file(tmp_path, content, ma
         load_law(path)
     assert str(path) in str(caught.value)
     assert "\n" not in str(caught.value)
+
+
+# ---------------------------------------------------------------------- display metadata and fitted ranges
+
+
+@pytest.mark.parametrize("name", list(PRESETS))
+def test_every_preset_carries_its_display_metadata_and_fitted_range(name: str) -> None:
+    law = PRESETS[name]
+    assert law.title
+    assert law.title != name
+    assert law.display_name == law.title
+    assert law.url.startswith("https://arxiv.org/abs/")
+    assert law.data
+    assert law.fitted_range is not None
+    assert law.fitted_range.source
+    assert law.fitted_range.params_max is not None
+    assert law.fitted_range.tokens_max is not None
+    payload = law.to_dict()
+    assert {"title", "url", "data", "fitted_range"} <= set(payload)
+    assert ChinchillaLaw.from_dict(payload) == law
+    assert KAPLAN2020.title
+    assert KAPLAN2020.url
+    assert KAPLAN2020.data
+
+
+def test_the_default_law_is_the_epoch_replication() -> None:
+    assert DEFAULT_LAW == "besiroglu2024"
+    assert PRESETS[DEFAULT_LAW].title == "Besiroglu et al. 2024 (Epoch) — Chinchilla replication"
+    # The Chinchilla runs: 70M to 16B parameters on 5B to 500B tokens (Hoffmann et al. 2022, abstract).
+    hoffmann = PRESETS["hoffmann2022"].fitted_range
+    assert hoffmann is not None
+    assert (hoffmann.params_min, hoffmann.params_max) == (7e7, 1.6e10)
+    assert (hoffmann.tokens_min, hoffmann.tokens_max) == (5e9, 5e11)
+
+
+def test_extrapolation_warnings_say_by_how_much() -> None:
+    law = PRESETS["besiroglu2024"]
+    assert law.extrapolation_warnings(1e9, 2e10) == ()  # inside every bound
+    above = law.extrapolation_warnings(4e10, 8e11)
+    assert above[0] == "params 4e10 is 2.47× above the largest fitted model (1.6e10)"
+    assert any(text.startswith("tokens 8e11 is 2.52× above") for text in above)
+    assert any(text.startswith("compute 1.9e23 is 14.8× above the largest fitted compute") for text in above)
+    below = law.extrapolation_warnings(1e7, 1e10)
+    assert "params 1e7 is 5.73× below the smallest fitted model (5.7e7)" in below
+    assert any("tokens/param 1000 is 2.93× above" in text for text in below)
+    assert ChinchillaLaw(E=1.7, A=400, B=400, alpha=0.3, beta=0.3).extrapolation_warnings(1e15, 1) == ()
+
+
+def test_fitted_range_of_runs_and_its_checks() -> None:
+    spanned = FittedRange.of_runs([1e8, 1e9], [2e9, 4e10])
+    assert (spanned.params_min, spanned.params_max) == (1e8, 1e9)
+    assert (spanned.tokens_per_param_min, spanned.tokens_per_param_max) == (20.0, 40.0)
+    assert spanned.compute_max == pytest.approx(6 * 1e9 * 4e10)
+    assert spanned.source == "the 2 runs fitted"
+    assert FittedRange.from_dict(spanned.to_dict()) == spanned
+    assert "params 100M–1B" in spanned.summary()
+    assert FittedRange(params_max=9e9).summary() == "params up to 9B"
+    with pytest.raises(FootprintInputError, match="min 2 is above max 1"):
+        FittedRange(params_min=2, params_max=1)
+    with pytest.raises(FootprintInputError, match="unknown keys: largest"):
+        FittedRange.from_dict({"largest": 1e9})
+
+
+def test_a_law_file_without_the_new_keys_still_loads(tmp_path) -> None:
+    old = tmp_path / "old-fit.json"
+    old.write_text(
+        json.dumps({"E": 1.8, "A": 480.0, "B": 2000.0, "alpha": 0.35, "beta": 0.36, "n_points": 9})
+    )
+    law = load_law(old)
+    assert law.fitted_range is None
+    assert law.title == ""
+    assert law.display_name == "old-fit"
+    assert law.extrapolation_warnings(1e12, 1e14) == ()
+
+
+def test_a_fitted_law_records_the_range_of_its_runs(tmp_path) -> None:
+    truth = PRESETS["besiroglu2024"]
+    n = np.array([1e8, 1e8, 3e8, 3e8, 1e9, 1e9, 3e9, 3e9, 6e9, 6e9])
+    d = np.array([2e9, 8e9, 3e9, 1.2e10, 1e10, 4e10, 3e10, 9e10, 6e10, 1.2e11])
+    result = fit(pd.DataFrame({"params": n, "tokens": d, "loss": truth.loss(n, d)}))
+    spanned = result.law.fitted_range
+    assert spanned is not None
+    assert (spanned.params_min, spanned.params_max) == (1e8, 6e9)
+    assert (spanned.tokens_per_param_min, spanned.tokens_per_param_max) == (10.0, 80.0)
+    path = tmp_path / "fit.json"
+    path.write_text(json.dumps(result.to_dict()))
+    loaded = load_law(path)
+    assert loaded.fitted_range == spanned
+    assert loaded.extrapolation_warnings(4e10, 1.44e11)[0].startswith("params 4e10 is 6.67× above")

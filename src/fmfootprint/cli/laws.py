@@ -1,4 +1,5 @@
-"""``fmfootprint laws``: the scaling-law presets and their citations."""
+"""``fmfootprint laws``: the scaling-law presets by the names people cite them by, with their links, the
+data each was fitted on and its fitted range."""
 
 from __future__ import annotations
 
@@ -24,20 +25,33 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def run(args: argparse.Namespace) -> int:
-    from fmfootprint.scaling.laws import KAPLAN2020, PRESETS  # numpy: not for --help
+    from fmfootprint.scaling.laws import DEFAULT_LAW, KAPLAN2020, PRESETS  # numpy: not for --help
 
     if args.json:
         laws: dict[str, ChinchillaLaw | KaplanLaw] = {**PRESETS, KAPLAN2020.name: KAPLAN2020}
-        print_json({name: law.to_dict() for name, law in laws.items()})
+        print_json({name: {**law.to_dict(), "default": name == DEFAULT_LAW} for name, law in laws.items()})
         return 0
     for name, law in PRESETS.items():
         extra = f", R_D* {law.r_d_star:g}, R_N* {law.r_n_star:g}" if law.r_d_star else ""
+        _header(name, law.display_name, law.url, law.data)
+        if law.fitted_range is not None:
+            print(f"    fitted range: {law.fitted_range.summary()}")
         print(
-            f"{name:<24} E {law.E:.4g}  A {law.A:.5g}  B {law.B:.5g}  alpha {law.alpha:.4g}  "
+            f"    constants:    E {law.E:.4g}  A {law.A:.5g}  B {law.B:.5g}  alpha {law.alpha:.4g}  "
             f"beta {law.beta:.4g}{extra}"
         )
-        print(f"{'':<24} {law.citation}")
+        print(f"    source:       {law.citation}")
     k = KAPLAN2020
-    print(f"{k.name:<24} alpha_N {k.alpha_n}  alpha_D {k.alpha_d}  N_c {k.n_c:g}  D_c {k.d_c:g} (loss only)")
-    print(f"{'':<24} {k.citation}")
+    _header(k.name, k.display_name, k.url, k.data)
+    print(f"    constants:    alpha_N {k.alpha_n}  alpha_D {k.alpha_d}  N_c {k.n_c:g}  D_c {k.d_c:g}")
+    print(f"    source:       {k.citation}")
     return 0
+
+
+def _header(name: str, title: str, url: str, data: str) -> None:
+    from fmfootprint.scaling.laws import DEFAULT_LAW
+
+    default = " (default)" if name == DEFAULT_LAW else ""
+    print(f"{name}{default}: {title}")
+    print(f"    link:         {url}")
+    print(f"    fitted on:    {data}")

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from fmfootprint.cli._output import print_json, print_table
 
 if TYPE_CHECKING:
-    from fmfootprint.planning import RegionComparison
+    from fmfootprint.planning import Plan, RegionComparison
 
 __all__ = ["register", "run"]
 
@@ -90,7 +90,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         "--law",
         default=None,
         metavar="NAME",
-        help="law preset (default hoffmann2022, or muennighoff2023 with --unique-tokens; see `laws`)",
+        help="law preset (default besiroglu2024, or muennighoff2023 with --unique-tokens; see `laws`)",
     )
     law.add_argument(
         "--law-file", default=None, metavar="FIT.json", help="law written by `fmfootprint fit --json`"
@@ -125,6 +125,34 @@ def _region_codes(values: list[str]) -> list[str]:
     return [code.strip() for value in values for code in value.split(",") if code.strip()]
 
 
+def _warn(warnings: tuple[str, ...]) -> None:
+    """Extrapolation warnings go to stderr: the plan is still printed and the exit status stays 0."""
+    import sys
+
+    for text in warnings:
+        print(f"warning: {text}", file=sys.stderr)
+
+
+def _published(result: Plan) -> str:
+    """``9–17B parameters, 20–70 tokens/param (4 laws)``: the spread of the published presets."""
+    from fmfootprint.planning.spread import spread_bounds
+    from fmfootprint.units import format_count
+
+    low, high = spread_bounds(result.published_laws, "params")
+    ratio_low, ratio_high = spread_bounds(result.published_laws, "tokens_per_param")
+    return (
+        f"{_span(format_count(low, 2), format_count(high, 2))} parameters, "
+        f"{ratio_low:.0f}–{ratio_high:.0f} tokens/param ({len(result.published_laws)} laws)"
+    )
+
+
+def _span(low: str, high: str) -> str:
+    """``9–17B`` from ``9B`` and ``17B`` (one suffix when both share it)."""
+    if low[-1:].isalpha() and low[-1:] == high[-1:]:
+        return f"{low[:-1]}–{high}"
+    return f"{low}–{high}"
+
+
 def run(args: argparse.Namespace) -> int:
     from fmfootprint.planning import compare_regions, plan
 
@@ -142,6 +170,7 @@ def run(args: argparse.Namespace) -> int:
         comparison = compare_regions(
             result.compute_flops, _region_codes(args.compare_regions), hardware or {}
         )
+    _warn(result.warnings)
     payload = result.to_dict()
     if comparison is not None:
         payload["regions"] = comparison.to_dict()
@@ -156,6 +185,8 @@ def run(args: argparse.Namespace) -> int:
         "tokens/param": f"{payload['tokens_per_param']:.1f}",
         "loss": f"{payload['loss']:.4f} nats/token",
     }
+    if result.published_laws:
+        rows["published laws"] = _published(result)
     if "flops_saved" in payload:
         rows["lifetime"] = f"{payload['lifetime_flops']:.3e} FLOPs"
         rows["saved"] = f"{payload['flops_saved']:.3e} FLOPs vs the Chinchilla-optimal model"

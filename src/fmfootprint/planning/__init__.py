@@ -5,7 +5,8 @@
 - budgets in FLOPs, accelerator-days, an energy or a carbon cap (:mod:`.budgets`);
 - the same run across grid regions (:mod:`.regions`);
 - the carbon-optimal model and region for a loss (:mod:`.carbon`);
-- model size vs lifetime compute at one loss (:mod:`.inference`).
+- model size vs lifetime compute at one loss (:mod:`.inference`);
+- the spread of the published laws for one budget (:mod:`.spread`).
 
 The CLI (``fmfootprint plan``) and the app call these; the formulas live in :mod:`fmfootprint.scaling` and
 :mod:`fmfootprint.footprint`.
@@ -24,6 +25,7 @@ from fmfootprint.planning.regions import (
     RegionRow,
     compare_regions,
 )
+from fmfootprint.planning.spread import LawSpread, published_spread
 
 __all__ = [
     "BUDGET_KINDS",
@@ -33,6 +35,7 @@ __all__ = [
     "CarbonOptimal",
     "InferenceTradeoff",
     "LawLike",
+    "LawSpread",
     "Plan",
     "RegionComparison",
     "RegionRow",
@@ -43,5 +46,6 @@ __all__ = [
     "flops_for_footprint",
     "inference_tradeoff",
     "plan",
+    "published_spread",
     "resolve_law",
 ]

@@ -19,9 +19,10 @@ from fmfootprint.errors import FootprintInputError, UnknownNameError
 from fmfootprint.footprint.estimate import Estimate
 from fmfootprint.planning._hardware import check_hardware, estimate_at
 from fmfootprint.planning.budgets import BUDGET_KINDS, budget_flops
+from fmfootprint.planning.spread import LawSpread, published_spread
 from fmfootprint.scaling import allocate
 from fmfootprint.scaling.constrained import data_constrained_loss
-from fmfootprint.scaling.laws import ChinchillaLaw, KaplanLaw, get_law, law_names, load_law
+from fmfootprint.scaling.laws import DEFAULT_LAW, ChinchillaLaw, KaplanLaw, get_law, law_names, load_law
 
 __all__ = ["LawLike", "Plan", "plan", "resolve_law"]
 
@@ -60,6 +61,13 @@ class Plan:
         "params", "target-loss" and "inference" modes).
     budget : float or None
         The budget as given, in the unit of ``budget_kind`` [FLOP, accelerator-days, kWh or kg CO2e].
+    published_laws : tuple of LawSpread
+        For a budget (mode "compute" without ``unique_tokens``): the compute-optimal N, D and loss of the
+        same compute under every published preset, to show how much the laws disagree; else empty.
+    warnings : tuple of str
+        One sentence per way the plan lies outside the range of runs its law was fitted on (parameters,
+        tokens, tokens per parameter, compute), with the factor; empty inside it or when the range is
+        unknown.
     """
 
     compute_flops: float
@@ -76,12 +84,15 @@ class Plan:
     footprint: Estimate | None = None
     budget_kind: str | None = None
     budget: float | None = None
+    published_laws: tuple[LawSpread, ...] = ()
+    warnings: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """The ``fmfootprint plan --json`` keys (optional ones only when set).
 
         ``footprint`` is :meth:`Estimate.to_dict`; ``budget`` (kind, value, unit) appears only for a budget
-        stated in another unit than FLOPs.
+        stated in another unit than FLOPs; ``published_laws`` (a list of :meth:`LawSpread.to_dict`) only
+        for a budget; ``warnings`` (a list of sentences, maybe empty) always.
         """
         out: dict[str, Any] = {
             "compute_flops": self.compute_flops,
@@ -104,6 +115,9 @@ class Plan:
                 "value": self.budget,
                 "unit": BUDGET_KINDS[self.budget_kind],
             }
+        if self.published_laws:
+            out["published_laws"] = [row.to_dict() for row in self.published_laws]
+        out["warnings"] = list(self.warnings)
         return out
 
 
@@ -192,8 +206,9 @@ def plan(
         Lifetime inference tokens [tokens]; only with ``target_loss``.
     law : str, Path, ChinchillaLaw, mapping or None
         Preset name (see ``fmfootprint laws``), a law file written by ``fmfootprint fit --json``, or a law.
-        Default: ``hoffmann2022``, or ``muennighoff2023`` when ``unique_tokens`` is given (the only preset
-        with the data-constrained constants).
+        Default: ``besiroglu2024`` (:data:`~fmfootprint.scaling.laws.DEFAULT_LAW`, Epoch's replication of
+        Chinchilla), or ``muennighoff2023`` when ``unique_tokens`` is given (the only preset with the
+        data-constrained constants).
     unique_tokens : float, optional
         Unique tokens available [tokens]; needs a law with R_D*, R_N* (muennighoff2023). With ``params``
         the loss accounts for the repeated epochs.
@@ -226,7 +241,7 @@ def plan(
         raise FootprintInputError("inference_tokens needs target_loss")
     settings = check_hardware(hardware)
     the_law = resolve_law(
-        law if law is not None else ("muennighoff2023" if unique_tokens is not None else "hoffmann2022")
+        law if law is not None else ("muennighoff2023" if unique_tokens is not None else DEFAULT_LAW)
     )
     unique = None if unique_tokens is None else positive("unique_tokens", unique_tokens)
     extra: dict[str, Any] = {}
@@ -269,6 +284,7 @@ def plan(
             mode = "inference"
             extra = {key: values[key] for key in ("inference_tokens", "flops_saved", "lifetime_flops")}
     compute = float(values["compute_flops"])
+    spread = published_spread(compute) if mode == "compute" and unique is None else ()
     return Plan(
         compute_flops=compute,
         params=float(values["params"]),
@@ -281,5 +297,7 @@ def plan(
         footprint=estimate_at(compute, settings) if settings else None,
         budget_kind=budget_kind,
         budget=value if budget_kind is not None else None,
+        published_laws=spread,
+        warnings=the_law.extrapolation_warnings(float(values["params"]), float(values["tokens"])),
         **extra,
     )

@@ -36,6 +36,7 @@ from scipy.optimize import minimize
 from fmfootprint.errors import FootprintInputError
 from fmfootprint.scaling import _objective as obj
 from fmfootprint.scaling.laws import ChinchillaLaw
+from fmfootprint.scaling.ranges import FittedRange
 from fmfootprint.scaling.runs import load_runs
 
 # load_runs lives in fmfootprint.scaling.runs and stays importable from here.
@@ -131,6 +132,7 @@ class FitResult:
             "method": self.method,
             "name": law["name"],
             "citation": law["citation"],
+            **({"fitted_range": law["fitted_range"]} if "fitted_range" in law else {}),
         }
 
 
@@ -229,7 +231,10 @@ def fit(
     converged = int(np.sum(np.abs(values - best_value) <= 1e-6 * abs(best_value)))
     residuals = obj.residuals(best_theta, data)[0]
     return FitResult(
-        law=_theta_to_law(best_theta),
+        law=replace(
+            _theta_to_law(best_theta),
+            fitted_range=FittedRange.of_runs(frame["params"].to_numpy(), frame["tokens"].to_numpy()),
+        ),
         objective=float(best_value),
         n_points=data.n,
         converged_starts=max(converged, 1),

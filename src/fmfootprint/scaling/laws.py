@@ -21,8 +21,18 @@ from numpy.typing import ArrayLike, NDArray
 
 from fmfootprint._validate import positive, positive_array
 from fmfootprint.errors import FootprintInputError, UnknownNameError
+from fmfootprint.scaling.ranges import FittedRange
 
-__all__ = ["PRESETS", "ChinchillaLaw", "KaplanLaw", "get_law", "law_names", "load_law"]
+__all__ = [
+    "DEFAULT_LAW",
+    "PRESETS",
+    "ChinchillaLaw",
+    "FittedRange",
+    "KaplanLaw",
+    "get_law",
+    "law_names",
+    "load_law",
+]
 
 
 def _scalar_or_array(value: NDArray[np.float64]) -> float | NDArray[np.float64]:
@@ -54,6 +64,17 @@ class ChinchillaLaw:
         law has no data-constrained extension.
     r_n_star : float or None
         Muennighoff et al. (2023) eq. 5 decay constant R_N* for excess parameters [dimensionless].
+    title : str
+        The name people know the law by, e.g. "Besiroglu et al. 2024 (Epoch) — Chinchilla replication";
+        "" for a fitted law (:attr:`display_name` then falls back to ``name``).
+    url : str
+        Link to the paper [URL].
+    data : str
+        What the law was fitted on (corpus and runs).
+    fitted_range : FittedRange or None
+        The span of the fitted runs (parameters, tokens, tokens per parameter, compute); a plan outside it
+        is an extrapolation (:meth:`extrapolation_warnings`). A law fitted with
+        :func:`fmfootprint.scaling.fit.fit` records its runs' range; None when unknown.
 
     References
     ----------
@@ -69,6 +90,22 @@ class ChinchillaLaw:
     citation: str = ""
     r_d_star: float | None = None
     r_n_star: float | None = None
+    title: str = ""
+    url: str = ""
+    data: str = ""
+    fitted_range: FittedRange | None = None
+
+    @property
+    def display_name(self) -> str:
+        """``title`` when set, else ``name``, else "fitted law"."""
+        return self.title or self.name or "fitted law"
+
+    def extrapolation_warnings(self, params: float, tokens: float) -> tuple[str, ...]:
+        """Sentences for each way a run of ``params`` [parameters] on ``tokens`` [tokens] lies outside
+        :attr:`fitted_range` (empty inside it, or when the range is unknown)."""
+        if self.fitted_range is None:
+            return ()
+        return self.fitted_range.warnings(params, tokens)
 
     def __post_init__(self) -> None:
         for field in ("E", "A", "B", "alpha", "beta"):
@@ -88,16 +125,21 @@ class ChinchillaLaw:
         return _scalar_or_array(self.E + self.A / n**self.alpha + self.B / d**self.beta)
 
     def to_dict(self) -> dict[str, Any]:
-        """E, A, B, alpha, beta, name, citation (and r_d_star, r_n_star when set)."""
+        """E, A, B, alpha, beta, name, citation (and r_d_star, r_n_star, title, url, data, fitted_range
+        when set)."""
         out = asdict(self)
-        for key in ("r_d_star", "r_n_star"):
-            if out[key] is None:
+        for key in ("r_d_star", "r_n_star", "title", "url", "data"):
+            if out[key] in (None, ""):
                 del out[key]
+        out.pop("fitted_range")
+        if self.fitted_range is not None:
+            out["fitted_range"] = self.fitted_range.to_dict()
         return out
 
     @classmethod
     def from_dict(cls, mapping: dict[str, Any]) -> ChinchillaLaw:
-        """Build from a mapping with at least E, A, B, alpha, beta (a preset or a fit JSON)."""
+        """Build from a mapping with at least E, A, B, alpha, beta (a preset or a fit JSON); title, url,
+        data and fitted_range are optional (law files written before they existed still load)."""
         missing = [k for k in ("E", "A", "B", "alpha", "beta") if k not in mapping]
         if missing:
             raise FootprintInputError(f"law is missing {', '.join(missing)}")
@@ -111,6 +153,12 @@ class ChinchillaLaw:
             citation=str(mapping.get("citation") or ""),
             r_d_star=mapping.get("r_d_star"),
             r_n_star=mapping.get("r_n_star"),
+            title=str(mapping.get("title") or ""),
+            url=str(mapping.get("url") or ""),
+            data=str(mapping.get("data") or ""),
+            fitted_range=(
+                FittedRange.from_dict(mapping["fitted_range"]) if mapping.get("fitted_range") else None
+            ),
         )
 
 
@@ -146,6 +194,15 @@ class KaplanLaw:
     d_c: float = 1.8e13
     name: str = "kaplan2020"
     citation: str = "Kaplan et al. 2020, arXiv:2001.08361, eq. 1.5 (N non-embedding)"
+    title: str = "Kaplan et al. 2020 (OpenAI) — L(N, D), loss only"
+    url: str = "https://arxiv.org/abs/2001.08361"
+    # Kaplan et al. 2020 §1.1 / §2: models of 768 to 1.5B non-embedding parameters, 22M to 23B tokens.
+    data: str = "WebText2 runs of 768 to 1.5B non-embedding parameters on 22M to 23B tokens"
+
+    @property
+    def display_name(self) -> str:
+        """``title`` when set, else ``name``."""
+        return self.title or self.name
 
     def loss(self, params: ArrayLike, tokens: ArrayLike) -> float | NDArray[np.float64]:
         """Predicted loss [nats/token] for ``params`` [non-embedding parameters] and ``tokens`` [tokens]."""
@@ -159,6 +216,43 @@ class KaplanLaw:
 
 
 _HOFFMANN = "Hoffmann et al. 2022, Training Compute-Optimal Large Language Models, arXiv:2203.15556"
+_HOFFMANN_URL = "https://arxiv.org/abs/2203.15556"
+_HOFFMANN_DATA = (
+    "over 400 MassiveText runs by DeepMind (not released), 70M to 16B parameters on 5B to 500B tokens"
+)
+# Ranges of the runs behind the Chinchilla fits.
+# - parameters and tokens: Hoffmann et al. 2022, abstract ("70 million to over 16 billion parameters on 5
+#   to 500 billion tokens").
+# - tokens per parameter and compute: the 245 runs Besiroglu et al. 2024 reconstructed from Hoffmann's
+#   Fig. 4, github:epoch-research/analyzing-chinchilla data/svg_extracted_data.csv (commit 9225883):
+#   N 5.73e7–1.62e10, C 1.4e18–1.3e22 FLOP, D = C/(6N) 2.45e8–3.18e11, D/N 0.036–341.
+_HOFFMANN_RANGE = FittedRange(
+    params_min=7e7,
+    params_max=1.6e10,
+    tokens_min=5e9,
+    tokens_max=5e11,
+    tokens_per_param_min=0.036,
+    tokens_per_param_max=341.0,
+    compute_min=1.4e18,
+    compute_max=1.3e22,
+    source="Hoffmann et al. 2022 abstract (N, D); Besiroglu et al. 2024 reconstructed runs (D/N, C)",
+)
+_BESIROGLU_RANGE = FittedRange(
+    params_min=5.73e7,
+    params_max=1.62e10,
+    tokens_min=2.45e8,
+    tokens_max=3.18e11,
+    tokens_per_param_min=0.036,
+    tokens_per_param_max=341.0,
+    compute_min=1.4e18,
+    compute_max=1.3e22,
+    source="the 245 runs of epoch-research/analyzing-chinchilla data/svg_extracted_data.csv",
+)
+# Muennighoff et al. 2023, abstract: runs "up to 900 billion training tokens and 9 billion parameter
+# models"; the smallest runs and the compute span are not stated there, so those bounds stay open.
+_MUENNIGHOFF_RANGE = FittedRange(
+    params_max=9e9, tokens_max=9e11, source="Muennighoff et al. 2023, abstract (largest runs only)"
+)
 
 PRESETS: dict[str, ChinchillaLaw] = {
     "hoffmann2022": ChinchillaLaw(
@@ -169,6 +263,10 @@ PRESETS: dict[str, ChinchillaLaw] = {
         beta=0.28,
         name="hoffmann2022",
         citation=f"{_HOFFMANN}, §3.3 (as printed, rounded)",
+        title="Hoffmann et al. 2022 (DeepMind, Chinchilla) — approach 3, constants as printed",
+        url=_HOFFMANN_URL,
+        data=_HOFFMANN_DATA,
+        fitted_range=_HOFFMANN_RANGE,
     ),
     "hoffmann2022-unrounded": ChinchillaLaw(
         E=1.6934,
@@ -178,6 +276,10 @@ PRESETS: dict[str, ChinchillaLaw] = {
         beta=0.2849083,
         name="hoffmann2022-unrounded",
         citation=f"{_HOFFMANN}, TeX source values as reported by Besiroglu et al. 2024, arXiv:2404.10102",
+        title="Hoffmann et al. 2022 (DeepMind, Chinchilla) — approach 3, unrounded TeX-source constants",
+        url=_HOFFMANN_URL,
+        data=_HOFFMANN_DATA,
+        fitted_range=_HOFFMANN_RANGE,
     ),
     "besiroglu2024": ChinchillaLaw(
         E=1.8172,
@@ -188,6 +290,10 @@ PRESETS: dict[str, ChinchillaLaw] = {
         name="besiroglu2024",
         citation="Besiroglu, Erdil, Barnett, You 2024, Chinchilla Scaling: A replication attempt, "
         "arXiv:2404.10102, Table 1",
+        title="Besiroglu et al. 2024 (Epoch) — Chinchilla replication",
+        url="https://arxiv.org/abs/2404.10102",
+        data="245 of Hoffmann et al.'s MassiveText runs, reconstructed from their Fig. 4 (public CSV)",
+        fitted_range=_BESIROGLU_RANGE,
     ),
     "muennighoff2023": ChinchillaLaw(
         E=math.exp(0.6254804),
@@ -200,8 +306,17 @@ PRESETS: dict[str, ChinchillaLaw] = {
         "eq. 5 (C4 fit; constants from the huggingface/datablations README)",
         r_d_star=15.387756,
         r_n_star=5.309743,
+        title="Muennighoff et al. 2023 — data-constrained scaling (C4, repeated data)",
+        url="https://arxiv.org/abs/2305.16264",
+        data="C4 runs with repeated data, up to 9B parameters and 900B tokens (huggingface/datablations)",
+        fitted_range=_MUENNIGHOFF_RANGE,
     ),
 }
+
+DEFAULT_LAW = "besiroglu2024"
+"""The planner's default law: Epoch's replication of Chinchilla. Hoffmann's rounded App. D.2 / §3.3 constants
+(``hoffmann2022``) give ~70 tokens per parameter at 3.42e22 FLOP, while Epoch's refit of the same runs and
+Hoffmann's own approaches 1–2 give ~20 (Besiroglu et al. 2024, §4)."""
 
 KAPLAN2020 = KaplanLaw()
 
