@@ -127,9 +127,7 @@ def test_a_name_that_is_neither_a_preset_nor_a_file_gets_the_presets(tmp_path) -
     with pytest.raises(UnknownNameError, match="valid laws: hoffmann2022"):
         resolve_law("hofman2022")
     missing = str(tmp_path / "fit.json")
-    with pytest.raises(
-        FootprintInputError, match=r"neither a preset nor a law file \(No such file.*valid laws: hof"
-    ):
+    with pytest.raises(FootprintInputError, match=r"No such file or directory: .*fit.json, and no preset"):
         resolve_law(missing)
 
 

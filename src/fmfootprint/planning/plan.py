@@ -155,9 +155,9 @@ def resolve_law(law: LawLike) -> ChinchillaLaw:
         if os.sep not in law and "/" not in law and not Path(law).suffix:
             raise
         # It looks like a path: say that no such file exists either, and still list the presets.
-        reason = "No such file or directory" if not os.path.lexists(law) else "not a readable file"
+        reason = "No such file or directory" if not os.path.lexists(law) else "Not a readable file"
         raise FootprintInputError(
-            f"law {law!r} is neither a preset nor a law file ({reason}); valid laws: {', '.join(law_names())}"
+            f"{reason}: {law}, and no preset law of that name; valid laws: {', '.join(law_names())}"
         ) from None
 
 
