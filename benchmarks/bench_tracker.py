@@ -10,7 +10,15 @@ A pure-Python loop holds the GIL, the worst case for a sampling thread written i
 Also reported: the mean cost of one fmfootprint sample (NVML + codecarbon flush + one JSON line), which
 bounds its overhead at cost / interval independently of the machine's noise.
 
-Usage: python benchmarks/bench_tracker.py [--reps 7] [--seconds 4] [--json out.json]
+Startup case (``--case startup``): how late the user's command starts under ``fmfootprint track`` compared
+with running it directly. A one-line Python command writes ``time.time()`` at its first instruction; the
+latency is that time minus the moment just before the launching ``Popen`` (the tracker's or the
+command's). Direct and tracked runs alternate, and the figures are medians: tracked latency in ms, the
+difference, and the ratio. Since the tracker launches the command before NVML and codecarbon load, the
+difference is the tracker's own interpreter start, imports and argument checks.
+
+Usage: python benchmarks/bench_tracker.py [--case all|overhead|startup] [--reps 7] [--seconds 4]
+       [--startup-pairs 21] [--json out.json]
 """
 
 from __future__ import annotations
@@ -18,8 +26,10 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import random
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -72,12 +82,62 @@ class TimedTicks:
         tracker._tick = timed
 
 
+STARTED = "import sys, time; open(sys.argv[1], 'w').write(repr(time.time()))"
+
+
+def _latency_s(argv: list[str], mark: Path, env: dict[str, str]) -> float:
+    """Seconds from just before launching ``argv`` to the command's first instruction (its mark)."""
+    mark.unlink(missing_ok=True)
+    t0 = time.time()
+    subprocess.run(argv, check=True, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return float(mark.read_text()) - t0
+
+
+def startup_latency(pairs: int) -> dict[str, float]:
+    """Median child start latency, direct vs under ``fmfootprint track`` (alternating runs)."""
+    work = Path(tempfile.mkdtemp(prefix="bench_startup_"))
+    mark = work / "started"
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), os.environ.get("PYTHONPATH", "")])}
+    command = [sys.executable, "-c", STARTED, str(mark)]
+    tracked = [sys.executable, "-m", "fmfootprint", "track", "--output", str(work / "out"), "--", *command]
+    for argv in (command, tracked):  # warm the file-system caches for both
+        _latency_s(argv, mark, env)
+    direct_s: list[float] = []
+    tracked_s: list[float] = []
+    for i in range(pairs):
+        order = [(command, direct_s), (tracked, tracked_s)]
+        for argv, into in order if i % 2 == 0 else order[::-1]:
+            into.append(_latency_s(argv, mark, env))
+    direct, under = statistics.median(direct_s), statistics.median(tracked_s)
+    ratios = statistics.median(t / d for t, d in zip(tracked_s, direct_s, strict=True))
+    result = {
+        "pairs": pairs,
+        "direct_ms": direct * 1000,
+        "tracked_ms": under * 1000,
+        "difference_ms": (under - direct) * 1000,
+        "ratio": ratios,
+    }
+    print(
+        f"\nchild start latency, median of {pairs} alternating pairs: direct {result['direct_ms']:.1f} ms, "
+        f"under fmfootprint track {result['tracked_ms']:.1f} ms (+{result['difference_ms']:.1f} ms, "
+        f"median ratio {ratios:.2f}x)"
+    )
+    return result
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--case", choices=["all", "overhead", "startup"], default="all")
     parser.add_argument("--reps", type=int, default=7)
     parser.add_argument("--seconds", type=float, default=4.0, help="length of one timed loop")
+    parser.add_argument("--startup-pairs", type=int, default=21, help="direct/tracked pairs (startup)")
     parser.add_argument("--json", type=Path, help="also write the figures here")
     args = parser.parse_args()
+    startup = startup_latency(args.startup_pairs) if args.case in ("all", "startup") else None
+    if args.case == "startup":
+        if args.json:
+            args.json.write_text(json.dumps({"startup": startup}, indent=2))
+        return
 
     from codecarbon import OfflineEmissionsTracker
     from fake_nvml import FakeHost, FakeNvml, gpus
@@ -146,6 +206,7 @@ def main() -> None:
 
     baseline = times["no tracker"]
     results: dict[str, Any] = {"reps": args.reps, "loop_s": statistics.median(baseline), "variants": {}}
+    results["startup"] = startup
     print(
         f"\nCPU-bound loop, median {statistics.median(baseline):.2f} s without a tracker, {args.reps} reps\n"
     )

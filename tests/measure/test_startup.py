@@ -165,3 +165,13 @@ def test_kill_9_while_measurement_starts_leaves_a_log_that_summarize_rebuilds(is
     assert summary.cpu_energy_kwh is None
     assert summary.ram_energy_kwh is None
     assert any("still starting; nothing was measured" in flag for flag in summary.flags)
+
+
+def test_building_a_tracker_loads_no_measurement_library(tmp_path: Path) -> None:
+    # what `track` does before it launches the command: no pynvml, no codecarbon (nor numpy) yet
+    code = (
+        "import sys; from fmfootprint.measure.tracker import Tracker; Tracker(sys.argv[1], region='FR'); "
+        "print(sorted(m for m in ('pynvml', 'codecarbon', 'numpy') if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True)
+    assert done.stdout.strip() == "[]", done.stderr

@@ -36,6 +36,7 @@ from typing import Any
 from fmfootprint._io import atomic_write_text, parse_json, read_json
 from fmfootprint.errors import FootprintInputError, FootprintIOError
 from fmfootprint.measure.combine import combine
+from fmfootprint.measure.startup import TrackerWarning
 from fmfootprint.measure.summary import RunSummary, apply_ready, session_summary
 from fmfootprint.units import J_PER_KWH
 
@@ -57,10 +58,6 @@ LOG_SCHEMA_VERSION = 1
 """Version of the JSONL records (``"schema"`` in each line); the summary's version is separate."""
 LOG_SUFFIX = ".jsonl"
 SUMMARY_SUFFIX = ".summary.json"
-
-
-class TrackerWarning(RuntimeWarning):
-    """Something the tracker could not do (write its log, find a GPU); the training continues."""
 
 
 class LogWriter:
@@ -170,7 +167,14 @@ class Session:
                 stop = record
         if start is None:
             raise FootprintInputError(f"{self.log_path} has no start record; is it an fmfootprint log?")
-        return session_summary(start, last, stop)
+        try:
+            return session_summary(start, last, stop)
+        except KeyError as exc:  # the log's records are the user's file: name it and the field
+            raise FootprintInputError(f"log {str(self.log_path)!r}: a record has no field {exc}") from None
+        except (TypeError, AttributeError) as exc:
+            raise FootprintInputError(
+                f"log {str(self.log_path)!r}: a record has a field of the wrong type ({exc})"
+            ) from None
 
     def load(self) -> RunSummary:
         """The stored summary if present and readable, else the one rebuilt from the log."""

@@ -30,10 +30,23 @@ from fmfootprint.measure.host import CodecarbonHost, HostMeter, HostReading
 from fmfootprint.measure.nvml import Nvml, NvmlError, resolve_visible_devices
 from fmfootprint.measure.ranks import RankInfo
 
-__all__ = ["DEFAULT_INIT_TIMEOUT_S", "GpuSetup", "Job", "NoHost", "open_gpus", "start_host", "start_jobs"]
+__all__ = [
+    "DEFAULT_INIT_TIMEOUT_S",
+    "GpuSetup",
+    "Job",
+    "NoHost",
+    "TrackerWarning",
+    "open_gpus",
+    "start_host",
+    "start_jobs",
+]
 
 DEFAULT_INIT_TIMEOUT_S = 30.0
 _T = TypeVar("_T")
+
+
+class TrackerWarning(RuntimeWarning):
+    """Something the tracker could not do (write its log, find a GPU); the training continues."""
 
 
 class Job(Generic[_T]):

@@ -40,7 +40,7 @@ import warnings
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from types import ModuleType, TracebackType
-from typing import Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from fmfootprint import __version__, _validate
 from fmfootprint.errors import FootprintInputError
@@ -48,12 +48,13 @@ from fmfootprint.footprint.site import Site, resolve_site
 from fmfootprint.footprint.stages import check_stage
 from fmfootprint.measure.gpu import GpuMeter
 from fmfootprint.measure.host import HostMeter, HostReading
-from fmfootprint.measure.log import LOG_SUFFIX, SUMMARY_SUFFIX, LogWriter, TrackerWarning, write_summary
 from fmfootprint.measure.nvml import Nvml
 from fmfootprint.measure.ranks import RankInfo, resolve_ranks
-from fmfootprint.measure.startup import DEFAULT_INIT_TIMEOUT_S, NoHost, start_jobs
-from fmfootprint.measure.summary import RunSummary, apply_ready, session_summary
+from fmfootprint.measure.startup import DEFAULT_INIT_TIMEOUT_S, NoHost, TrackerWarning, start_jobs
 from fmfootprint.units import J_PER_KWH
+
+if TYPE_CHECKING:  # log and summary (numpy, the catalog) are imported in start(), after track's launch
+    from fmfootprint.measure.summary import RunSummary
 
 __all__ = ["MIN_INTERVAL_S", "Tracker", "TrackerWarning", "exit_code_of"]
 
@@ -178,11 +179,10 @@ class Tracker:
         Parameters
         ----------
         wait : bool, default True
-            Wait (at most ``init_timeout_s``) until NVML and codecarbon are up before returning. False:
-            return at once and bring them up in the sampling thread; the run's first seconds are then
-            unmeasured, and the summary says for how long.
+            Wait (at most ``init_timeout_s``) for NVML and codecarbon. False: return at once; they come up
+            in the sampling thread and the summary says how long the run went unmeasured.
         command, pid : optional
-            The command being measured and its process id, recorded in the ``"start"`` record.
+            The command measured and its process id, for the ``"start"`` record.
         """
         if self._running:
             raise FootprintInputError("this tracker is already running; stop() it first")
@@ -249,6 +249,9 @@ class Tracker:
         """
         if not self._running:
             return self.summary
+        from fmfootprint.measure.log import write_summary
+        from fmfootprint.measure.summary import session_summary
+
         self._stop_event.set()
         if self._thread is not None:
             self._thread.join()
@@ -305,6 +308,8 @@ class Tracker:
         warnings.warn(f"fmfootprint tracker: {message}", TrackerWarning, stacklevel=3)
 
     def _open_files(self, start_unix: float) -> None:
+        from fmfootprint.measure.log import LOG_SUFFIX, SUMMARY_SUFFIX, LogWriter
+
         stamp = _dt.datetime.fromtimestamp(start_unix, tz=_dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
         parts = (self.project, self.ranks.hostname, self.ranks.job_id or "local")
         self._name = ".".join(_safe(p) for p in parts) + f".{stamp}.{os.getpid()}-{next(_session_counter)}"
@@ -315,10 +320,8 @@ class Tracker:
     def _bring_up(self, *, rebase: bool) -> None:
         """Wait (bounded) for NVML and the host meter, take the GPU baselines, write the "ready" record.
 
-        ``rebase``: nothing of the run has happened yet (``start(wait=True)``), so the session's clock starts
-        now. Otherwise the run has been going since ``start()`` and the seconds each part missed are
-        recorded and flagged.
-        """
+        ``rebase`` (``start(wait=True)``): nothing of the run has happened yet; the session clock starts now.
+        Otherwise the run has been going since ``start()``: the seconds each part missed are recorded."""
         gpu_job, host_job = self._gpu_job, self._host_job
         deadline = self._t0 + self.init_timeout_s
         unmeasured: dict[str, float] = {}
@@ -359,12 +362,14 @@ class Tracker:
             "unmeasured_s": unmeasured,
             "flags": list(dict.fromkeys(self._flags)),
         }
+        from fmfootprint.measure.summary import apply_ready
+
         self._start_record = apply_ready(self._start_record, ready)
         self._writer.write(ready)
         self._ready = True
 
     def _warn_flag(self, message: str) -> None:
-        self._flags.append(message)
+        self._flags.append(message)  # in the ready record, so that a killed session's log names it
         self._warn(message)
 
     def _run(self) -> None:
