@@ -9,8 +9,9 @@ import charts
 import ui
 from fmfootprint import planning
 from fmfootprint.catalog.hardware import PRECISIONS
+from fmfootprint.planning.spread import spread_text
 from fmfootprint.scaling import allocate
-from fmfootprint.scaling.laws import PRESETS, ChinchillaLaw, get_law
+from fmfootprint.scaling.laws import DEFAULT_LAW, PRESETS, ChinchillaLaw, get_law
 from fmfootprint.units import format_count, format_number, parse_quantity
 
 FITTED = "fitted on the Fit page"
@@ -108,9 +109,20 @@ with inputs:
         [FITTED] if ui.FITTED_LAW in st.session_state else []
     )
     law_name = st.selectbox(
-        "Law", law_names, key="law", help="Published fits, or your own from the Fit page."
+        "Law",
+        law_names,
+        index=law_names.index(DEFAULT_LAW),
+        key="law",
+        format_func=lambda name: name if name == FITTED else PRESETS[name].display_name,
+        help="Published fits, or your own from the Fit page. Default: Epoch's replication of Chinchilla "
+        "(Besiroglu et al. 2024); Hoffmann et al.'s constants as printed give about 70 tokens per "
+        "parameter where their other approaches and the replication give about 20.",
     )
     law = st.session_state[ui.FITTED_LAW] if law_name == FITTED else get_law(law_name)
+    if law_name != FITTED:
+        preset = PRESETS[law_name]
+        range_text = preset.fitted_range.summary() if preset.fitted_range is not None else "not stated"
+        st.caption(f"[{preset.url}]({preset.url}) · fitted on {preset.data} · fitted range: {range_text}")
     unique_tokens = parsed(
         "Unique training tokens available (blank: unlimited)",
         "unique_tokens",
@@ -148,7 +160,26 @@ with outputs:
     c2.metric("Training tokens", format_count(result.tokens))
     c3.metric("Tokens per parameter", format_number(result.tokens_per_param))
     c4.metric("Expected loss [nats/token]", f"{result.loss:.4f}")
-    st.caption(f"Training compute {flops:.3g} FLOP · law: {law_name}")
+    law_label = law_name if law_name == FITTED else PRESETS[law_name].display_name
+    st.caption(f"Training compute {flops:.3g} FLOP · law: {law_label}")
+    for warning in result.warnings:
+        st.warning(f"Extrapolation: {warning}; the law was not fitted on runs this large or small.")
+    if result.published_laws:
+        st.caption(f"Published laws for this compute: {spread_text(result.published_laws)}.")
+        with st.expander("The same compute under each published law"):
+            st.dataframe(
+                [
+                    {
+                        "law": row.title,
+                        "parameters": format_count(row.params),
+                        "tokens": format_count(row.tokens),
+                        "tokens per parameter": format_number(row.tokens_per_param),
+                        "loss [nats/token]": f"{row.loss:.4f}",
+                    }
+                    for row in result.published_laws
+                ],
+                hide_index=True,
+            )
 
     # Budgets for the frontier chart: 1/1000× to 1000×, with this budget exactly in the middle, so that
     # one pass over the bootstrap laws gives both the chart's band and this plan's interval.

@@ -30,7 +30,7 @@ def test_planner_in_a_real_browser(streamlit_server: str, chromium_page, tmp_pat
     page.goto(f"{streamlit_server}/")  # the planner is the default page
     wait_idle(page)
     params = page.get_by_test_id("stMetric").filter(has_text="Parameters").get_by_test_id("stMetricValue")
-    before = plan(accelerator_days=1000, law=get_law("hoffmann2022"), hardware=HARDWARE)
+    before = plan(accelerator_days=1000, law=get_law("besiroglu2024"), hardware=HARDWARE)
     expect(params).to_have_text(format_count(before.params), timeout=30_000)
     expect(page.get_by_test_id("stPlotlyChart").first).to_be_visible(timeout=30_000)
 
@@ -38,7 +38,7 @@ def test_planner_in_a_real_browser(streamlit_server: str, chromium_page, tmp_pat
     budget.fill("8000")
     budget.press("Enter")
     wait_idle(page)
-    after = plan(accelerator_days=8000, law=get_law("hoffmann2022"), hardware=HARDWARE)
+    after = plan(accelerator_days=8000, law=get_law("besiroglu2024"), hardware=HARDWARE)
     expect(params).to_have_text(format_count(after.params), timeout=30_000)
     assert format_count(after.params) != format_count(before.params)
 

@@ -18,7 +18,7 @@ def metrics(at) -> dict[str, str]:
     return {m.label: m.value for m in at.metric}
 
 
-def library_plan(kind: str, value: float, hardware: dict, law: str = "hoffmann2022", **kwargs) -> Plan:
+def library_plan(kind: str, value: float, hardware: dict, law: str = "besiroglu2024", **kwargs) -> Plan:
     return plan(**{kind: value}, law=get_law(law), hardware=hardware, **kwargs)
 
 
@@ -98,7 +98,7 @@ def test_inference_tokens_drive_the_carbon_optimal_suggestion(page) -> None:
     at.text_input(key="inference_tokens").set_value("5T").run()
     assert not at.exception
     result = at.session_state[ui.PLANNER_PLAN]
-    best = inference_optimal(result.loss, 5e12, get_law("hoffmann2022"))
+    best = inference_optimal(result.loss, 5e12, get_law("besiroglu2024"))
     suggestion = at.success[0].value
     assert f"{format_count(best.params)} parameters on {format_count(best.tokens)} tokens" in suggestion
     assert best.params < result.params  # serving 5T tokens favours a smaller model
@@ -183,3 +183,36 @@ def test_inputs_survive_a_visit_to_another_page(page) -> None:
     assert at.selectbox(key="region").value == "CA-QC"
     expected = library_plan("accelerator_days", 4000, {**DEFAULT_HARDWARE, "region": "CA-QC"})
     assert_shows(at, expected)
+
+
+def test_the_law_selector_shows_citation_names_and_defaults_to_the_epoch_replication(page) -> None:
+    from fmfootprint.scaling.laws import PRESETS
+
+    at = page("planner")
+    selector = at.selectbox(key="law")
+    assert selector.value == "besiroglu2024"
+    assert selector.options == [law.title for law in PRESETS.values()]
+    captions = [c.value for c in at.caption]
+    assert any(
+        PRESETS["besiroglu2024"].url in c and "fitted range: params 57.3M–16.2B" in c for c in captions
+    )
+    at.selectbox(key="law").select("hoffmann2022").run()
+    assert not at.exception
+    assert_shows(at, library_plan("accelerator_days", 1000, DEFAULT_HARDWARE, law="hoffmann2022"))
+    assert metrics(at)["Tokens per parameter"] == "70.5"
+
+
+def test_the_page_shows_the_published_spread_and_the_extrapolation_warnings(page) -> None:
+    at = page("planner")
+    result = at.session_state[ui.PLANNER_PLAN]
+    assert result.warnings  # 3.42e22 FLOP is beyond the largest fitted run (1.3e22)
+    shown = [w.value for w in at.warning]
+    for warning in result.warnings:
+        assert any(warning in text for text in shown)
+    (table,) = [d.value for d in at.dataframe if "tokens per parameter" in d.value.columns]
+    assert list(table["law"]) == [row.title for row in result.published_laws]
+    # A budget inside the fitted range: no warning.
+    at.text_input(key="budget_accelerator_days").set_value("100").run()
+    assert not at.exception
+    assert at.session_state[ui.PLANNER_PLAN].warnings == ()
+    assert not [w for w in at.warning if "Extrapolation" in w.value]

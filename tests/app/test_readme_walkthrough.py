@@ -17,24 +17,33 @@ def metrics(at) -> dict[str, str]:
 def test_readme_walkthrough(page) -> None:
     at = page("planner")
     shown = metrics(at)
-    # Step 1-3: 1,000 H100-days, 8 GPUs, MFU 0.4, Iowa, hoffmann2022.
+    # Step 1-3: 1,000 H100-days, 8 GPUs, MFU 0.4, Iowa, the default law (besiroglu2024).
     result = at.session_state[ui.PLANNER_PLAN]
+    assert result.law == "besiroglu2024"
+    assert at.selectbox(key="law").value == "besiroglu2024"
     assert f"{result.compute_flops:.3g}" == "3.42e+22"
-    assert (shown["Parameters"], shown["Training tokens"]) == ("8.99B", "634B")
-    assert shown["Tokens per parameter"] == "70.5"
-    assert shown["Expected loss [nats/token]"] == "2.0614"
+    assert (shown["Parameters"], shown["Training tokens"]) == ("17B", "335B")
+    assert shown["Tokens per parameter"] == "19.7"
+    assert shown["Expected loss [nats/token]"] == "2.0774"
     assert (shown["GPU-hours"], shown["Wall clock [days]"]) == ("24,000", "125")
     assert (shown["Energy [MWh]"], shown["Water [m³]"]) == ("19.7", "83.7")
     assert shown["Carbon, total [t CO2e]"] == "9.15"
     assert (shown["Operational [t CO2e]"], shown["Embodied [t CO2e]"]) == ("8.9", "0.248")
     captions = [c.value for c in at.caption]
+    assert (
+        "Training compute 3.42e+22 FLOP · law: Besiroglu et al. 2024 (Epoch) — Chinchilla replication"
+        in captions
+    )
+    assert "Published laws for this compute: 9–17B parameters, 20–70 tokens/param (4 laws)." in captions
+    warnings = [w.value for w in at.warning]
+    assert any("compute 3.4e22 is 2.63× above the largest fitted compute (1.3e22)" in w for w in warnings)
     assert "range 9.98 – 40.3" in captions
     assert "range 3.86 – 22.2" in captions
     assert round(result.footprint.grid_intensity_g_per_kwh) == 453
     # Step 4: Quebec.
     at.selectbox(key="region").select("CA-QC").run()
     shown = metrics(at)
-    assert (shown["Parameters"], shown["Energy [MWh]"]) == ("8.99B", "19.7")
+    assert (shown["Parameters"], shown["Energy [MWh]"]) == ("17B", "19.7")
     assert shown["Carbon, total [t CO2e]"] == "0.326"
     assert shown["Operational [t CO2e]"] == "0.0774"
     assert round(at.session_state[ui.PLANNER_PLAN].footprint.grid_intensity_g_per_kwh, 1) == 3.9
@@ -43,19 +52,19 @@ def test_readme_walkthrough(page) -> None:
     at.selectbox(key="region").select("US-IA")
     at.text_input(key="inference_tokens").set_value("2T").run()
     suggestion = at.success[0].value
-    assert "4.94B parameters on 1.32T tokens" in suggestion
-    assert "0.562 t CO2e" in suggestion  # in Quebec, the cleanest region compared
-    assert "vs 18.8 t for the compute-optimal model in Iowa (US-IA)" in suggestion
+    assert "8.48B parameters on 847B tokens" in suggestion
+    assert "0.734 t CO2e" in suggestion  # in Quebec, the cleanest region compared
+    assert "vs 27.3 t for the compute-optimal model in Iowa (US-IA)" in suggestion
     from fmfootprint.planning import COMPARISON_REGIONS, carbon_optimal
 
     best = carbon_optimal(
         at.session_state[ui.PLANNER_PLAN].loss,
-        "hoffmann2022",
+        "besiroglu2024",
         {"gpu": "H100 SXM", "gpus": 8, "mfu": 0.4, "region": "US-IA"},
         list(COMPARISON_REGIONS),
         inference_tokens=2e12,
     )
-    assert f"{best.by_region['US-IA'] / 1000:.3g}" == "15.8"
-    assert f"{best.lifetime_flops:.2g}" == "5.9e+22"
-    assert f"{best.chinchilla_lifetime_flops:.2g}" == "7e+22"
-    assert round(100 * (1 - best.lifetime_flops / best.chinchilla_lifetime_flops)) == 16
+    assert f"{best.by_region['US-IA'] / 1000:.3g}" == "20.6"
+    assert f"{best.lifetime_flops:.2g}" == "7.7e+22"
+    assert f"{best.chinchilla_lifetime_flops:.2g}" == "1e+23"
+    assert round(100 * (1 - best.lifetime_flops / best.chinchilla_lifetime_flops)) == 25

@@ -78,3 +78,11 @@ def test_a_plan_outside_the_fitted_range_says_by_how_much() -> None:
 def test_a_law_without_a_fitted_range_gives_no_warnings() -> None:
     law = {"E": 1.8, "A": 480.0, "B": 2000.0, "alpha": 0.35, "beta": 0.36}
     assert plan(compute_flops=1e26, law=law).warnings == ()
+
+
+def test_spread_text_is_what_the_surfaces_show() -> None:
+    from fmfootprint.planning.spread import spread_text
+
+    assert spread_text(published_spread(3.42e22)) == "9–17B parameters, 20–70 tokens/param (4 laws)"
+    assert spread_text(published_spread(1e20)) == "640–920M parameters, 20–40 tokens/param (4 laws)"
+    assert spread_text(()) == ""

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from fmfootprint.cli._output import print_json, print_table
 
 if TYPE_CHECKING:
-    from fmfootprint.planning import Plan, RegionComparison
+    from fmfootprint.planning import RegionComparison
 
 __all__ = ["register", "run"]
 
@@ -133,28 +133,9 @@ def _warn(warnings: tuple[str, ...]) -> None:
         print(f"warning: {text}", file=sys.stderr)
 
 
-def _published(result: Plan) -> str:
-    """``9–17B parameters, 20–70 tokens/param (4 laws)``: the spread of the published presets."""
-    from fmfootprint.planning.spread import spread_bounds
-    from fmfootprint.units import format_count
-
-    low, high = spread_bounds(result.published_laws, "params")
-    ratio_low, ratio_high = spread_bounds(result.published_laws, "tokens_per_param")
-    return (
-        f"{_span(format_count(low, 2), format_count(high, 2))} parameters, "
-        f"{ratio_low:.0f}–{ratio_high:.0f} tokens/param ({len(result.published_laws)} laws)"
-    )
-
-
-def _span(low: str, high: str) -> str:
-    """``9–17B`` from ``9B`` and ``17B`` (one suffix when both share it)."""
-    if low[-1:].isalpha() and low[-1:] == high[-1:]:
-        return f"{low[:-1]}–{high}"
-    return f"{low}–{high}"
-
-
 def run(args: argparse.Namespace) -> int:
     from fmfootprint.planning import compare_regions, plan
+    from fmfootprint.planning.spread import spread_text
 
     targets = {dest: getattr(args, dest) for _, dest, _, _ in _TARGETS}
     hardware = hardware_of(args)
@@ -186,7 +167,7 @@ def run(args: argparse.Namespace) -> int:
         "loss": f"{payload['loss']:.4f} nats/token",
     }
     if result.published_laws:
-        rows["published laws"] = _published(result)
+        rows["published laws"] = spread_text(result.published_laws)
     if "flops_saved" in payload:
         rows["lifetime"] = f"{payload['lifetime_flops']:.3e} FLOPs"
         rows["saved"] = f"{payload['flops_saved']:.3e} FLOPs vs the Chinchilla-optimal model"

@@ -14,7 +14,7 @@ from fmfootprint._validate import positive
 from fmfootprint.scaling.allocate import compute_optimal
 from fmfootprint.scaling.laws import PRESETS
 
-__all__ = ["LawSpread", "published_spread", "spread_bounds"]
+__all__ = ["LawSpread", "published_spread", "spread_bounds", "spread_text"]
 
 
 @dataclass(frozen=True)
@@ -95,3 +95,23 @@ def spread_bounds(rows: tuple[LawSpread, ...], key: str) -> tuple[float, float]:
     """(smallest, largest) of ``key`` ("params", "tokens", "tokens_per_param" or "loss") over ``rows``."""
     values = [float(getattr(row, key)) for row in rows]
     return min(values), max(values)
+
+
+def spread_text(rows: tuple[LawSpread, ...]) -> str:
+    """``9–17B parameters, 20–70 tokens/param (4 laws)``: the spread in the words the CLI and the app show.
+
+    Parameters
+    ----------
+    rows : tuple of LawSpread
+        :func:`published_spread`'s rows (a plan's ``published_laws``); empty gives "".
+    """
+    from fmfootprint.units import format_count
+
+    if not rows:
+        return ""
+    # Two significant figures, written as counts: 9B, 17B, 640M.
+    low, high = (format_count(float(f"{value:.2g}")) for value in spread_bounds(rows, "params"))
+    if low[-1:].isalpha() and low[-1:] == high[-1:]:
+        low = low[:-1]  # one suffix for both ends: 9–17B
+    ratio_low, ratio_high = spread_bounds(rows, "tokens_per_param")
+    return f"{low}–{high} parameters, {ratio_low:.0f}–{ratio_high:.0f} tokens/param ({len(rows)} laws)"
