@@ -134,3 +134,65 @@ def test_sessions_of_a_folder_are_paired_by_name(tmp_path: Path) -> None:
     assert len(sessions) == 2
     assert all(s.log_path and s.summary_path for s in sessions)
     assert len(find_sessions(sessions[0].log_path)) == 1  # a single file works too
+
+
+# --------------------------------------------------------------------------------------------------
+# files read back are bounded and every error names the file (and the field)
+
+EVAL = Path(__file__).resolve().parents[1] / "data" / "report" / "runs" / "eval"
+
+
+def _summary_only(tmp_path: Path, change: dict) -> Path:
+    data = json.loads((EVAL / "eval.summary.json").read_text())
+    path = tmp_path / "eval.summary.json"
+    path.write_text(json.dumps({**data, **change}))
+    return path
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"flags": "abc"}, "field 'flags' must be a list of strings, got 'abc'"),
+        ({"energy_kwh": "12"}, "field 'energy_kwh' must be a number, got '12'"),
+        ({"n_gpus": 1.5}, "field 'n_gpus' must be an integer, got 1.5"),
+        ({"region": 3}, "field 'region' must be a string or null, got 3"),
+        ({"complete": "yes"}, "field 'complete' must be true or false"),
+        ({"gpus": [1, 2]}, "field 'gpus' must be a list of objects"),
+    ],
+)
+def test_a_summary_with_a_mistyped_field_names_the_file_and_the_field(tmp_path, change, message) -> None:
+    path = _summary_only(tmp_path, change)
+    with pytest.raises(FootprintInputError, match=f"^run summary '{path}': .*{message}") as caught:
+        load_run(tmp_path)
+    assert "\n" not in str(caught.value)
+
+
+def test_a_deep_or_undecodable_summary_is_named(tmp_path: Path) -> None:
+    path = tmp_path / "eval.summary.json"
+    path.write_text("[" * 100_000)
+    with pytest.raises(FootprintInputError, match=f"run summary '{path}' nests arrays or objects deeper"):
+        load_run(tmp_path)
+    path.write_bytes(b'{"project": "caf\xe9"}')
+    with pytest.raises(FootprintInputError, match=f"run summary '{path}' is not UTF-8 text"):
+        load_run(tmp_path)
+    path.write_text("[1, 2]")
+    with pytest.raises(FootprintInputError, match="must hold a JSON object"):
+        load_run(tmp_path)
+
+
+def test_a_hostile_log_line_is_skipped_like_a_corrupt_one(tmp_path: Path) -> None:
+    lines = (EVAL / "eval.jsonl").read_text().splitlines(keepends=True)
+    log = tmp_path / "eval.jsonl"
+    log.write_text("".join([lines[0], "[" * 100_000 + "\n", b"\xff\xfe\n".decode("latin-1"), *lines[1:]]))
+    assert list(read_records(log)) == list(read_records(EVAL / "eval.jsonl"))
+
+
+def test_a_log_with_a_missing_or_mistyped_field_names_the_file(tmp_path: Path) -> None:
+    records = [json.loads(line) for line in (EVAL / "eval.jsonl").read_text().splitlines()]
+    start = next(r for r in records if r["type"] == "start")
+    log = tmp_path / "eval.jsonl"
+    for broken, fragment in (({k: v for k, v in start.items() if k != "site"}, "no field 'site'"),
+                             ({**start, "site": "FR"}, "wrong type")):  # fmt: skip
+        log.write_text("".join(json.dumps(r if r is not start else broken) + "\n" for r in records))
+        with pytest.raises(FootprintInputError, match=f"^log '{log}': a record has .*{fragment}"):
+            summarize(tmp_path)

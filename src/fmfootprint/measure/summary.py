@@ -32,6 +32,7 @@ from fmfootprint.footprint.convert import convert
 from fmfootprint.footprint.embodied import amortized_co2e_kg
 from fmfootprint.footprint.site import Site
 from fmfootprint.footprint.stages import StageFootprint, check_stage
+from fmfootprint.measure._fields import check_fields
 from fmfootprint.units import H_PER_YEAR, J_PER_KWH, S_PER_H
 
 __all__ = ["SCHEMA_VERSION", "RunSummary", "apply_ready", "energy_method", "session_summary"]
@@ -154,8 +155,10 @@ class RunSummary:
         Raises
         ------
         FootprintInputError
-            ``data`` lacks a field a summary has (it is not a run summary).
+            ``data`` lacks a field a summary has (it is not a run summary), or holds one of the wrong type
+            (named: ``field 'flags' must be a list of strings, got 'abc'``).
         """
+        check_fields(cls, data)
         names = {f for f in cls.__dataclass_fields__}
         kwargs = {k: v for k, v in data.items() if k in names}
         for key in ("gpus", "hosts", "ranks", "sessions", "flags"):

@@ -1,0 +1,80 @@
+"""Type checks of a record read back from a file (a ``*.summary.json``), one field at a time.
+
+A summary is JSON a user may have edited or a tool may have written: a field of the wrong type must be a
+one-line error naming the field (``'flags' must be a list of strings, got 'abc'``), never a ``TypeError``
+later, nor a string read as a list of characters.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from typing import Any
+
+from fmfootprint.errors import FootprintInputError
+
+__all__ = ["check_fields"]
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _is_integer(value: Any) -> bool:
+    return _is_number(value) and float(value).is_integer()
+
+
+# What each annotation of a dataclass field accepts, in words and as a test.
+_KINDS: dict[str, tuple[str, Any]] = {
+    "float": ("a number", _is_number),
+    "int": ("an integer", _is_integer),
+    "str": ("a string", lambda v: isinstance(v, str)),
+    "bool": ("true or false", lambda v: isinstance(v, bool)),
+    "tuple[str, ...]": (
+        "a list of strings",
+        lambda v: isinstance(v, list) and all(isinstance(x, str) for x in v),
+    ),
+    "tuple[dict[str, Any], ...]": (
+        "a list of objects",
+        lambda v: isinstance(v, list) and all(isinstance(x, dict) for x in v),
+    ),
+    "dict[str, str]": ("an object", lambda v: isinstance(v, dict)),
+}
+
+
+def _shown(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def check_fields(cls: Any, data: Mapping[str, Any]) -> None:
+    """Check the type of every field of the dataclass ``cls`` that ``data`` holds.
+
+    Parameters
+    ----------
+    cls : dataclass type
+        Its fields' annotations (strings, as under ``from __future__ import annotations``) say what each
+        accepts: ``float``, ``int``, ``str``, ``bool``, optionally ``| None``, and the tuple and dict
+        fields of a run summary (JSON lists and objects).
+    data : mapping
+        The parsed JSON; keys that are not fields are ignored, and so are fields it lacks.
+
+    Raises
+    ------
+    FootprintInputError
+        The first field of the wrong type, named, with what it must be and what it is.
+    """
+    for spec in dataclasses.fields(cls):
+        if spec.name not in data:
+            continue
+        value = data[spec.name]
+        annotation = str(spec.type)
+        optional = annotation.endswith(" | None")
+        kind = _KINDS.get(annotation.removesuffix(" | None"))
+        if kind is None or (value is None and optional):
+            continue
+        words, accepts = kind
+        if not accepts(value):
+            raise FootprintInputError(
+                f"field {spec.name!r} must be {words}{' or null' if optional else ''}, got {_shown(value)}"
+            )
