@@ -88,6 +88,7 @@ def test_a_broken_measurement_library_never_stops_the_command(
     assert len(warnings) == 1, done.stderr  # one warning for the failure
     assert warnings[0].startswith("fmfootprint track: warning: ")
     assert _mark(isolated, mark)["log_started"]  # the start record was on disk before the library loaded
+    assert "not measured" in done.stderr.splitlines()[-1]  # the one-line summary says so, no stand-in 0
     summary = _summary(isolated)
     assert summary["exit_code"] == 3
     assert any(failure in flag for flag in summary["flags"]), summary["flags"]

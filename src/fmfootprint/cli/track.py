@@ -120,11 +120,24 @@ def _track(args: argparse.Namespace) -> int:
     if summary is not None:
         path = tracker.summary_path
         where = f" -> {path}" if path is not None and path.exists() else " (summary not written)"
+        missing = [
+            part
+            for part, absent in (("GPU", not summary.n_gpus), ("CPU/RAM", summary.cpu_energy_kwh is None))
+            if absent
+        ]
+        if len(missing) == 2:  # nothing was measured: no figure to print, never a stand-in 0
+            print(
+                f"fmfootprint: energy not measured (no GPU, no CPU/RAM reading; see flags){where}",
+                file=sys.stderr,
+            )
+            return exit_code
         print(
             f"fmfootprint: {format_number(summary.energy_kwh)} kWh, {format_mass_kg(summary.co2e_kg)} CO2e "
             f"({format_mass_kg(summary.co2e_operational_kg)} operational + "
             f"{format_mass_kg(summary.co2e_embodied_kg)} embodied), "
-            f"{format_number(summary.water_l)} L water ({summary.gpu_energy_method}){where}",
+            f"{format_number(summary.water_l)} L water ({summary.gpu_energy_method})"
+            + "".join(f"; {part} not measured" for part in missing)
+            + where,
             file=sys.stderr,
         )
     return exit_code
