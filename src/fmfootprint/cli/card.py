@@ -12,7 +12,6 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from fmfootprint._io import atomic_write_text, read_text
 from fmfootprint.cli._output import print_json
 from fmfootprint.cli.estimate import ESTIMATE_INPUTS, add_estimate_arguments, estimate_from_args
 from fmfootprint.errors import FootprintInputError
@@ -104,6 +103,7 @@ def _source(args: argparse.Namespace) -> Any:
 
 
 def run(args: argparse.Namespace) -> int:
+    from fmfootprint._io import read_text  # PyYAML: not for --help
     from fmfootprint.report.modelcard import model_card, update_card
 
     source = _source(args)
@@ -143,4 +143,6 @@ def run(args: argparse.Namespace) -> int:
 def _write(path: Path, text: str) -> None:
     # Whole or not at all: a full disk leaves the old card byte-identical (and says so). The text is
     # written as is, so a CRLF card stays CRLF.
+    from fmfootprint._io import atomic_write_text
+
     atomic_write_text(path, text)
