@@ -221,3 +221,23 @@ def test_cli_plan_text_shows_the_published_spread_and_warns_on_stderr(capsys) ->
     code, out, err = _run(capsys, "plan", "--compute", "1e21")
     assert code == 0
     assert err == ""
+
+
+def test_cli_plan_with_a_fitted_law_warns_beyond_the_runs_it_was_fitted_on(capsys, tmp_path) -> None:
+    from fmfootprint._resources import data_dir
+
+    runs = data_dir() / "examples" / "sardana2024_runs.csv"
+    code, out, _ = _run(capsys, "fit", str(runs), "--json")
+    assert code == 0
+    fitted = json.loads(out)
+    assert fitted["fitted_range"]["params_max"] == 6.05e9  # the largest run
+    law_file = tmp_path / "my_law.json"
+    law_file.write_text(out)
+    code, out, err = _run(capsys, "plan", "--compute", "1e23", "--law-file", str(law_file), "--json")
+    assert code == 0
+    warnings = json.loads(out)["warnings"]
+    assert warnings[0].startswith("params 7.3e10 is 12.1× above the largest fitted model (6e9)")
+    assert any("below the smallest fitted tokens-per-parameter ratio (10)" in text for text in warnings)
+    code, _, err = _run(capsys, "plan", "--compute", "1e23", "--law-file", str(law_file))
+    assert code == 0
+    assert err.count("warning: ") == len(warnings)
