@@ -6,7 +6,8 @@ Each round starts three fresh interpreters in turn, the same ``sys.executable`` 
 ``python -c pass`` (the interpreter's own start, the floor of any command), ``python -m fmfootprint --help``
 (argparse and every verb's parser; no numpy, scipy or pandas) and ``python -m fmfootprint laws`` (the
 presets, which need the scaling package). Rounds alternate the three so a load spike hits all alike; the
-figure is the median wall time of each over the rounds, and the ratio is against the reference. Output
+figure is the median wall time of each over the rounds, and the ratio is against the reference; the
+median CPU time (user + system) is shown too, as it is less sensitive to other work on the machine. Output
 goes to a pipe that is read to the end, as a user's terminal or ``| less`` would. Target: both commands
 under 300 ms (issue 10).
 """
@@ -17,6 +18,7 @@ import argparse
 import json
 import os
 import platform
+import resource
 import statistics
 import subprocess
 import sys
@@ -31,13 +33,20 @@ REFERENCE = "python -c pass"
 TARGET_MS = 300.0
 
 
-def _once(command: list[str]) -> float:
+def _cpu_s() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _once(command: list[str]) -> tuple[float, float]:
+    """Wall time and CPU time (user + system) [s] of one run of ``command``."""
+    cpu = _cpu_s()
     start = time.perf_counter()
     done = subprocess.run(command, capture_output=True, check=False)
     elapsed = time.perf_counter() - start
     if done.returncode != 0:
         raise SystemExit(f"{' '.join(command)} exited {done.returncode}: {done.stderr.decode()[-500:]}")
-    return elapsed
+    return elapsed, _cpu_s() - cpu
 
 
 def measure(rounds: int = 10) -> dict[str, dict[str, float]]:
@@ -45,10 +54,13 @@ def measure(rounds: int = 10) -> dict[str, dict[str, float]]:
     for command in CASES.values():  # warm the file cache and the byte-code caches once
         _once(command)
     times: dict[str, list[float]] = {name: [] for name in CASES}
+    cpu: dict[str, list[float]] = {name: [] for name in CASES}
     for index in range(rounds):
         order = list(CASES) if index % 2 == 0 else list(reversed(CASES))
         for name in order:
-            times[name].append(_once(CASES[name]) * 1000.0)
+            wall, used = _once(CASES[name])
+            times[name].append(wall * 1000.0)
+            cpu[name].append(used * 1000.0)
     reference = statistics.median(times[REFERENCE])
     return {
         name: {
@@ -56,6 +68,7 @@ def measure(rounds: int = 10) -> dict[str, dict[str, float]]:
             "min_ms": min(values),
             "max_ms": max(values),
             "ratio": statistics.median(values) / reference,
+            "cpu_median_ms": statistics.median(cpu[name]),
         }
         for name, values in times.items()
     }
@@ -76,7 +89,7 @@ def main(argv: list[str] | None = None) -> int:
         verdict = "" if name == REFERENCE else ("  ok" if row["median_ms"] < TARGET_MS else "  over 300 ms")
         print(
             f"  {name:<20} {row['median_ms']:7.1f} ms  (min {row['min_ms']:.1f}, max {row['max_ms']:.1f})"
-            f"  {row['ratio']:5.1f}x python -c pass{verdict}"
+            f"  {row['ratio']:5.1f}x python -c pass  (CPU {row['cpu_median_ms']:.0f} ms){verdict}"
         )
     return 0
 

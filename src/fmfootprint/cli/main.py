@@ -29,7 +29,6 @@ import importlib
 import os
 import re
 import sys
-import traceback
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, NoReturn
 
@@ -140,7 +139,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             return EXIT_OK
         prog = _prog(args)
         if debug:
-            traceback.print_exception(exc)
+            import traceback
+
+            traceback.print_exception(type(exc), exc, exc.__traceback__)
         user = _user_message(exc, parser, args, words)
         if user is not None:
             _print_error(f"{prog}: error: {user}")
