@@ -236,3 +236,22 @@ def test_a_fitted_law_records_the_range_of_its_runs(tmp_path) -> None:
     loaded = load_law(path)
     assert loaded.fitted_range == spanned
     assert loaded.extrapolation_warnings(4e10, 1.44e11)[0].startswith("params 4e10 is 6.67× above")
+
+
+@pytest.mark.parametrize(
+    ("fitted_range", "message"),
+    [
+        ([1e8, 1e9], "fitted_range must be a mapping"),
+        ({"params_max": "big"}, "params_max"),
+        ({"params_min": 1e9, "params_max": 1e8}, "min 1e\\+09 is above max 1e\\+08"),
+    ],
+)
+def test_a_bad_fitted_range_in_a_law_file_is_an_input_error(tmp_path, fitted_range, message) -> None:
+    path = tmp_path / "law.json"
+    path.write_text(
+        json.dumps(
+            {"E": 1.8, "A": 480.0, "B": 2000.0, "alpha": 0.35, "beta": 0.36, "fitted_range": fitted_range}
+        )
+    )
+    with pytest.raises(FootprintInputError, match=message):
+        load_law(path)
