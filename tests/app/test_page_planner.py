@@ -216,3 +216,26 @@ def test_the_page_shows_the_published_spread_and_the_extrapolation_warnings(page
     assert not at.exception
     assert at.session_state[ui.PLANNER_PLAN].warnings == ()
     assert not [w for w in at.warning if "Extrapolation" in w.value]
+
+
+def test_a_fitted_law_warns_beyond_the_runs_it_was_fitted_on(page) -> None:
+    from fmfootprint.scaling.laws import ChinchillaLaw, FittedRange
+
+    law = ChinchillaLaw(
+        E=1.8,
+        A=480.0,
+        B=2000.0,
+        alpha=0.35,
+        beta=0.36,
+        name="my-runs",
+        fitted_range=FittedRange.of_runs([1e8, 6e9], [1e9, 6e10]),
+    )
+    at = page("planner")
+    at.session_state[ui.FITTED_LAW] = law
+    at.run()
+    at.selectbox(key="law").select("fitted on the Fit page").run()
+    assert not at.exception
+    result = at.session_state[ui.PLANNER_PLAN]
+    assert result.warnings == law.extrapolation_warnings(result.params, result.tokens)
+    assert result.warnings[0].startswith("params ")
+    assert any("above the largest fitted model (6e9)" in w.value for w in at.warning)
