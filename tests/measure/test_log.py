@@ -68,8 +68,10 @@ def test_killed_before_first_sample(tmp_path: Path) -> None:
     _as_killed(tracker, keep_samples=0)
     summary = summarize(tmp_path)
     assert summary.duration_s == 0
-    assert summary.gpu_energy_kwh == 0
-    assert summary.cpu_energy_kwh is None  # no reading yet: unavailable, not zero
+    assert summary.gpu_energy_kwh is None  # no reading yet: unknown, not zero
+    assert summary.energy_kwh is None
+    assert summary.co2e_kg is None
+    assert summary.cpu_energy_kwh is None
 
 
 def test_load_run_prefers_the_summary_file(tmp_path: Path) -> None:
@@ -153,7 +155,7 @@ def _summary_only(tmp_path: Path, change: dict) -> Path:
     ("change", "message"),
     [
         ({"flags": "abc"}, "field 'flags' must be a list of strings, got 'abc'"),
-        ({"energy_kwh": "12"}, "field 'energy_kwh' must be a number, got '12'"),
+        ({"energy_kwh": "12"}, "field 'energy_kwh' must be a number or null, got '12'"),
         ({"n_gpus": 1.5}, "field 'n_gpus' must be an integer, got 1.5"),
         ({"region": 3}, "field 'region' must be a string or null, got 3"),
         ({"complete": "yes"}, "field 'complete' must be true or false"),

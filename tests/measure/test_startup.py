@@ -166,6 +166,16 @@ def test_kill_9_while_measurement_starts_leaves_a_log_that_summarize_rebuilds(is
     assert summary.cpu_energy_kwh is None
     assert summary.ram_energy_kwh is None
     assert any("still starting; nothing was measured" in flag for flag in summary.flags)
+    # nothing was read: every energy, carbon and water figure is null, never a stand-in 0
+    data = summary.to_dict()
+    for key in ("energy_it_kwh", "energy_kwh", "gpu_energy_kwh", "co2e_operational_kg", "co2e_kg", "water_l"):
+        assert data[key] is None, key
+    shown = subprocess.run(
+        [sys.executable, "-m", "fmfootprint", "summarize", str(out)], capture_output=True, text=True
+    )
+    assert shown.returncode == 0, shown.stderr
+    assert " 0 kWh" not in shown.stdout
+    assert "unavailable" in shown.stdout
 
 
 def test_building_a_tracker_loads_no_measurement_library(tmp_path: Path) -> None:

@@ -42,9 +42,9 @@ def _common(values: Sequence[Any], mixed: Any) -> Any:
     return distinct[0] if len(distinct) == 1 else mixed
 
 
-def _effective(amount: float, energy_kwh: float, factors: Sequence[float]) -> float:
-    """Energy-weighted factor (amount / energy), or the common factor when there is no energy."""
-    if energy_kwh > 0:
+def _effective(amount: float | None, energy_kwh: float | None, factors: Sequence[float]) -> float:
+    """Energy-weighted factor (amount / energy), or the common factor when there is no (known) energy."""
+    if amount is not None and energy_kwh is not None and energy_kwh > 0:
         return amount / energy_kwh
     return max(factors)
 
@@ -75,10 +75,13 @@ def combine(summaries: Sequence[RunSummary]) -> RunSummary:
         raise ValueError("no sessions to combine")
     if len(unique) == 1:
         return unique[0]
-    energy_it = sum(s.energy_it_kwh for s in unique)
-    energy = sum(s.energy_kwh for s in unique)
-    operational = sum(s.co2e_operational_kg for s in unique)
+    energy_it = _sum_optional([s.energy_it_kwh for s in unique])
+    energy = _sum_optional([s.energy_kwh for s in unique])
+    operational = _sum_optional([s.co2e_operational_kg for s in unique])
     flags = [f for s in unique for f in s.flags]
+    unread = sum(1 for s in unique if s.energy_it_kwh is None)
+    if unread and energy_it is not None:
+        flags.append(f"{unread} of {len(unique)} sessions measured nothing: totals are partial")
     cpu = _sum_optional([s.cpu_energy_kwh for s in unique])
     ram = _sum_optional([s.ram_energy_kwh for s in unique])
     missing_host = sum(1 for s in unique if s.cpu_energy_kwh is None or s.ram_energy_kwh is None)
@@ -89,7 +92,11 @@ def combine(summaries: Sequence[RunSummary]) -> RunSummary:
     exit_codes = [s.exit_code for s in unique]
     nonzero = [c for c in exit_codes if c not in (0, None)]
     exit_code = nonzero[0] if nonzero else (None if None in exit_codes else 0)
-    intensity = _effective(operational * G_PER_KG, energy, [s.grid_intensity_g_per_kwh for s in unique])
+    intensity = _effective(
+        None if operational is None else operational * G_PER_KG,
+        energy,
+        [s.grid_intensity_g_per_kwh for s in unique],
+    )
     regions = [s.region for s in unique]
     region = _common(regions, "+".join(sorted({r or "default" for r in regions})))
     return replace(
@@ -97,22 +104,22 @@ def combine(summaries: Sequence[RunSummary]) -> RunSummary:
         duration_s=_covered_s([(s.start_unix_s, s.end_unix_s) for s in unique]),
         energy_it_kwh=energy_it,
         energy_kwh=energy,
-        gpu_energy_kwh=sum(s.gpu_energy_kwh for s in unique),
+        gpu_energy_kwh=_sum_optional([s.gpu_energy_kwh for s in unique]),
         cpu_energy_kwh=cpu,
         ram_energy_kwh=ram,
         co2e_operational_kg=operational,
         co2e_embodied_kg=sum(s.co2e_embodied_kg for s in unique),
-        water_l=sum(s.water_l for s in unique),
-        water_onsite_l=sum(s.water_onsite_l for s in unique),
-        water_offsite_l=sum(s.water_offsite_l for s in unique),
+        water_l=_sum_optional([s.water_l for s in unique]),
+        water_onsite_l=_sum_optional([s.water_onsite_l for s in unique]),
+        water_offsite_l=_sum_optional([s.water_offsite_l for s in unique]),
         region=region,
         grid_intensity_g_per_kwh=intensity,
         pue=_effective(energy, energy_it, [s.pue for s in unique]),
         wue_l_per_kwh=_effective(
-            sum(s.water_onsite_l for s in unique), energy_it, [s.wue_l_per_kwh for s in unique]
+            _sum_optional([s.water_onsite_l for s in unique]), energy_it, [s.wue_l_per_kwh for s in unique]
         ),
         ewif_l_per_kwh=_effective(
-            sum(s.water_offsite_l for s in unique), energy, [s.ewif_l_per_kwh for s in unique]
+            _sum_optional([s.water_offsite_l for s in unique]), energy, [s.ewif_l_per_kwh for s in unique]
         ),
         gpu_energy_method=energy_method(
             [s.gpu_energy_method for s in unique if s.gpu_energy_method != "none"]

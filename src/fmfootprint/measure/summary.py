@@ -48,7 +48,8 @@ class RunSummary:
 
     Energies in kWh; ``energy_it_kwh`` = GPU + CPU + RAM (the parts available), ``energy_kwh`` = facility
     energy (× PUE). ``cpu_energy_kwh``/``ram_energy_kwh`` are None when codecarbon gave nothing (never a
-    stand-in zero; ``flags`` says so). ``exit_code`` is None when unknown (the process was killed).
+    stand-in zero; ``flags`` says so). Every energy, carbon and water total is None for a session that
+    logged no reading at all (killed while measurement started). ``exit_code`` is None when unknown.
 
     Carbon [kgCO2e]: ``co2e_operational_kg`` = facility energy × grid intensity; ``co2e_embodied_kg`` =
     the accelerators' amortised manufacturing emissions (0 for a GPU the catalog has no figure for, with a
@@ -57,16 +58,16 @@ class RunSummary:
     """
 
     duration_s: float
-    energy_it_kwh: float
-    energy_kwh: float
-    gpu_energy_kwh: float
+    energy_it_kwh: float | None
+    energy_kwh: float | None
+    gpu_energy_kwh: float | None
     cpu_energy_kwh: float | None
     ram_energy_kwh: float | None
-    co2e_operational_kg: float
+    co2e_operational_kg: float | None
     co2e_embodied_kg: float
-    water_l: float
-    water_onsite_l: float
-    water_offsite_l: float
+    water_l: float | None
+    water_onsite_l: float | None
+    water_offsite_l: float | None
     region: str | None
     grid_intensity_g_per_kwh: float
     pue: float
@@ -92,8 +93,10 @@ class RunSummary:
     schema_version: int = SCHEMA_VERSION
 
     @property
-    def co2e_kg(self) -> float:
+    def co2e_kg(self) -> float | None:
         """Operational plus embodied emissions [kgCO2e], as an estimate's ``co2e_kg``."""
+        if self.co2e_operational_kg is None:  # nothing was measured (a session killed while starting)
+            return None
         return self.co2e_operational_kg + self.co2e_embodied_kg
 
     @property
@@ -200,6 +203,11 @@ class RunSummary:
         if stage is None and self.stage == "mixed":
             raise FootprintInputError(
                 "this summary combines runs of several stages; give the stage it counts as"
+            )
+        if self.energy_kwh is None or self.energy_it_kwh is None or self.co2e_operational_kg is None:
+            raise FootprintInputError(
+                f"run {', '.join(self.sessions) or self.project!r} logged no reading (killed before its "
+                "first sample?); it has no energy or carbon to count"
             )
         counted = any(g.get("co2e_embodied_kg") is not None for g in self.gpus)
         names = {str(g["name"]) for g in self.gpus if g.get("name")}
@@ -350,18 +358,21 @@ def session_summary(
     embodied_kg, embodied_flags, embodied_source = _embodied(gpus, duration_s / S_PER_H, hostname)
     flags.extend(embodied_flags)
     start_unix = float(start["time"])
+    read = last is not None  # no sample at all: nothing was read, so every energy is unknown, not 0
+    if not read:
+        flags.append(f"{hostname}: no reading was logged; energies, carbon and water are unknown (null)")
     return RunSummary(
         duration_s=duration_s,
-        energy_it_kwh=footprint.energy_it_kwh,
-        energy_kwh=footprint.energy_kwh,
-        gpu_energy_kwh=gpu_energy_kwh,
+        energy_it_kwh=footprint.energy_it_kwh if read else None,
+        energy_kwh=footprint.energy_kwh if read else None,
+        gpu_energy_kwh=gpu_energy_kwh if read else None,
         cpu_energy_kwh=None if cpu is None else float(cpu),
         ram_energy_kwh=None if ram is None else float(ram),
-        co2e_operational_kg=footprint.co2e_operational_kg,
+        co2e_operational_kg=footprint.co2e_operational_kg if read else None,
         co2e_embodied_kg=embodied_kg,
-        water_l=footprint.water_l,
-        water_onsite_l=footprint.water_onsite_l,
-        water_offsite_l=footprint.water_offsite_l,
+        water_l=footprint.water_l if read else None,
+        water_onsite_l=footprint.water_onsite_l if read else None,
+        water_offsite_l=footprint.water_offsite_l if read else None,
         region=site.region,
         grid_intensity_g_per_kwh=site.grid_intensity_g_per_kwh,
         pue=site.pue,
