@@ -30,6 +30,19 @@ def test_a_write_replaces_the_file_whole_and_keeps_its_bytes_and_mode(tmp_path) 
     assert (tmp_path / "new.bin").read_bytes() == b"\x00\x01"
 
 
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="needs root to chown")
+def test_root_updating_a_users_file_keeps_its_owner(tmp_path) -> None:
+    path = tmp_path / "README.md"
+    path.write_text("old")
+    os.chown(path, 1234, 5678)
+    _io.atomic_write_text(path, "new")
+    assert (path.stat().st_uid, path.stat().st_gid) == (1234, 5678)
+
+
+def test_a_device_is_written_through() -> None:
+    _io.atomic_write_text(os.devnull, "nothing to keep")  # no temporary file can be renamed over it
+
+
 def test_a_symbolic_link_is_followed(tmp_path) -> None:
     target = tmp_path / "real.md"
     target.write_text("old")

@@ -86,6 +86,11 @@ def _fsync_directory(directory: Path) -> None:
             os.close(fd)
 
 
+def _write_through(target: Path, data: bytes) -> None:
+    with open(target, "wb") as handle:
+        handle.write(data)
+
+
 def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
     """Replace the file at ``path`` with ``data`` in one step: all of it, or the old file untouched.
 
@@ -96,6 +101,11 @@ def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
         file keeps its permission bits; a new one gets the usual ``0o666`` less the umask.
     data : bytes
         The whole new content.
+
+    Notes
+    -----
+    A target that exists and is not a regular file (a character device such as ``/dev/stdout``, a pipe) is
+    written straight through: there is no file to keep.
 
     Raises
     ------
@@ -109,13 +119,21 @@ def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
     existed = target.exists()
     tmp: Path | None = None
     fd: int | None = None
+    info: os.stat_result | None = None
     try:
         if target.is_dir():
             raise IsADirectoryError(21, "Is a directory")
-        mode = stat.S_IMODE(target.stat().st_mode) if existed else 0o666
+        info = target.stat() if existed else None
+        if info is not None and not stat.S_ISREG(info.st_mode):
+            _write_through(target, data)  # a device or a pipe (/dev/stdout): nothing to rename over
+            return
+        mode = stat.S_IMODE(info.st_mode) if info is not None else 0o666
         tmp, fd = _temporary(target.parent, target.name, mode)
-        if existed:
+        if info is not None:
             os.chmod(tmp, mode)  # os.open's mode is masked by the umask; keep the file's own bits
+            if hasattr(os, "chown") and (info.st_uid, info.st_gid) != (os.geteuid(), os.getegid()):
+                with contextlib.suppress(OSError):  # root updating a user's card: the card stays theirs
+                    os.chown(tmp, info.st_uid, info.st_gid)
         view = memoryview(data)
         while view:
             written = os.write(fd, view)
@@ -134,7 +152,10 @@ def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
                 os.unlink(tmp)
         if not isinstance(exc, OSError):
             raise
-        outcome = "the file is unchanged" if existed else "nothing was written"
+        if info is not None and not stat.S_ISREG(info.st_mode):
+            outcome = "what it received may be incomplete"
+        else:
+            outcome = "the file is unchanged" if existed else "nothing was written"
         raise FootprintIOError(
             f"could not write {shown}: {_reason(exc)}; {outcome}", path=shown, reason=_reason(exc)
         ) from exc
