@@ -198,3 +198,26 @@ def test_a_log_with_a_missing_or_mistyped_field_names_the_file(tmp_path: Path) -
         log.write_text("".join(json.dumps(r if r is not start else broken) + "\n" for r in records))
         with pytest.raises(FootprintInputError, match=f"^log '{log}': a record has .*{fragment}"):
             summarize(tmp_path)
+
+
+def test_a_summary_that_cannot_be_written_leaves_the_old_one_whole(tmp_path: Path, monkeypatch) -> None:
+    import errno
+    import os
+
+    from fmfootprint import _io
+    from fmfootprint.measure.log import write_summary
+
+    summary = load_run(EVAL)
+    path = tmp_path / "eval.summary.json"
+    assert write_summary(path, summary) is None
+    before = path.read_bytes()
+
+    def full(*args: object) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(_io.os, "write", full)
+    error = write_summary(path, summary)
+    monkeypatch.undo()
+    assert error == f"could not write {path}: No space left on device; the file is unchanged"
+    assert path.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["eval.summary.json"]
