@@ -44,3 +44,19 @@ def test_public_api_round_trip_plan_and_estimate() -> None:
     # 1,000 h × 0.4 kW = 400 kWh; × 100 g/kWh = 40 kg.
     assert estimate.energy_kwh == 400
     assert estimate.co2e_operational_kg == 40
+
+
+def test_scaling_re_exports_lazily() -> None:
+    import importlib
+    import subprocess
+    import sys
+
+    import fmfootprint.scaling as scaling
+
+    assert set(scaling.__all__) == set(scaling._EXPORTS)
+    for name, home in scaling._EXPORTS.items():
+        assert getattr(scaling, name) is getattr(importlib.import_module(home), name), name
+    # `fmfootprint laws` needs only the laws module: it must not pay for scipy and pandas.
+    probe = "import sys, fmfootprint.scaling.laws; print('scipy' in sys.modules, 'pandas' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert result.stdout.split() == ["False", "False"]
