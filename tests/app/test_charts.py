@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -14,22 +17,9 @@ from fmfootprint.scaling.allocate import compute_optimal, inference_optimal, iso
 from fmfootprint.scaling.laws import get_law  # noqa: E402
 
 LAW = get_law("hoffmann2022")
-HARDWARE = {
-    "gpus": 8,
-    "mfu": 0.4,
-    "peak_tflops": 989.0,
-    "power_w": 700.0,
-    "pue": 1.1,
-    "grid_intensity": 400.0,
-    "wue": 0.5,
-    "ewif": 3.0,
-    "embodied_kg_per_gpu": 150.0,
-    "server_embodied_kg": 2500.0,
-    "gpus_per_server": 8,
-    "lifetime_years": 5.0,
-    "usage_fraction": 0.85,
-    "host_power_w": 1000.0,
-}
+HARDWARE = json.loads(
+    (Path(__file__).resolve().parents[1] / "data" / "planning" / "explicit_hardware.json").read_text()
+)
 
 
 def test_isoflop_chart_draws_the_library_curves_and_marks_the_optimum() -> None:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 
 from fmfootprint.errors import FootprintInputError
@@ -10,22 +13,9 @@ from fmfootprint.planning import budgets
 from fmfootprint.planning.budgets import budget_flops, flops_for_footprint
 
 # Explicit hardware (no catalog look-up): H100 SXM dense bf16 peak 989 TFLOP/s (NVIDIA H100 datasheet).
-HARDWARE = {
-    "gpus": 8,
-    "mfu": 0.4,
-    "peak_tflops": 989.0,
-    "power_w": 700.0,
-    "host_power_w": 1000.0,
-    "pue": 1.1,
-    "grid_intensity": 400.0,
-    "wue": 0.5,
-    "ewif": 3.0,
-    "embodied_kg_per_gpu": 150.0,
-    "server_embodied_kg": 2500.0,
-    "gpus_per_server": 8,
-    "lifetime_years": 5.0,
-    "usage_fraction": 0.85,
-}
+HARDWARE = json.loads(
+    (Path(__file__).resolve().parents[1] / "data" / "planning" / "explicit_hardware.json").read_text()
+)
 
 
 def test_accelerator_days_budget_matches_hand_calculation() -> None:

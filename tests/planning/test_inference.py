@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -19,22 +21,9 @@ from fmfootprint.scaling.allocate import (
 from fmfootprint.scaling.laws import ChinchillaLaw, get_law
 
 # Explicit hardware (no catalog look-up): H100 SXM dense bf16 peak 989 TFLOP/s (NVIDIA H100 datasheet).
-HARDWARE = {
-    "gpus": 8,
-    "mfu": 0.4,
-    "peak_tflops": 989.0,
-    "power_w": 700.0,
-    "host_power_w": 1000.0,
-    "pue": 1.1,
-    "grid_intensity": 400.0,
-    "wue": 0.5,
-    "ewif": 3.0,
-    "embodied_kg_per_gpu": 150.0,
-    "server_embodied_kg": 2500.0,
-    "gpus_per_server": 8,
-    "lifetime_years": 5.0,
-    "usage_fraction": 0.85,
-}
+HARDWARE = json.loads(
+    (Path(__file__).resolve().parents[1] / "data" / "planning" / "explicit_hardware.json").read_text()
+)
 
 # Sardana et al. (2024) Fig. 1 law.
 SARDANA = ChinchillaLaw(E=1.69, A=406.4, B=410.7, alpha=0.336, beta=0.283, name="sardana-fig1")
