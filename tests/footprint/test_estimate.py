@@ -171,7 +171,8 @@ def test_default_power_model_constants() -> None:
         ({"hours": 1, "power_w": 300, "embodied_kg_per_gpu": -1}, "embodied_kg_per_gpu must be >= 0"),
         ({"hours": 1, "power_w": 300, "gpu": ""}, "gpu must be an accelerator name"),
         ({"hours": 1, "power_w": 300, "region": 3}, "region must be a region code"),
-        ({"hours": 1e300, "power_w": 1e300, "gpus": 1e10}, "not a finite number"),
+        # once an overflow to inf ("not a finite number"); the plausibility bounds now refuse it first
+        ({"hours": 1e300, "power_w": 1e300, "gpus": 1e10}, "gpus must be in [1, 1e+07]"),
         (
             {"flops": 1, "mfu": 0.5, "peak_tflops": 1, "power_w": 300, "precision": "int4"},
             "unknown precision",

@@ -103,7 +103,7 @@ def resolve_hardware(gpu: str | None, gpus: int | None, precision: str | None) -
     precision : str or None
         One of :data:`fmfootprint.catalog.hardware.PRECISIONS` (any case); None means bf16.
     """
-    count = 1 if gpus is None else _validate.positive_int("gpus", gpus)
+    count = 1 if gpus is None else int(_validate.bounded("gpus", _validate.positive_int("gpus", gpus)))
     text = "bf16" if precision is None else precision
     key = text.strip().lower() if isinstance(text, str) else None
     if key not in PRECISIONS:
@@ -150,7 +150,7 @@ def resolve_power(
         raise FootprintInputError("give power_w or utilization, not both")
     if power_w is not None:
         return Factor.fixed(
-            "power_w", _validate.positive("power_w", power_w), "W", "given (average per accelerator)"
+            "power_w", _validate.bounded("power_w", power_w), "W", "given (average per accelerator)"
         )
     if utilization is not None:
         fraction = _validate.fraction("utilization", utilization)
@@ -226,7 +226,7 @@ def resolve_duration(
         raise FootprintInputError("mfu is only used with flops")
     gpus = hardware.gpus
     if mode == "flops":
-        compute = _validate.non_negative("flops", flops)
+        compute = _validate.bounded("flops", flops)
         if mfu is None:
             raise FootprintInputError("flops needs mfu (model FLOP utilisation, in (0, 1])")
         utilisation = _validate.fraction("mfu", mfu)
@@ -240,12 +240,12 @@ def resolve_duration(
         )
         return Duration(wall_hours * gpus, None, peak_notes)
     if mode == "hours":
-        wall_hours = _validate.non_negative("hours", hours)
+        wall_hours = _validate.bounded("hours", hours)
         return Duration(wall_hours * gpus, None, (Assumption("hours", wall_hours, "h", "given"),))
     if mode == "gpu_hours":
-        total = _validate.non_negative("gpu_hours", gpu_hours)
+        total = _validate.bounded("gpu_hours", gpu_hours)
         return Duration(total, None, (Assumption("gpu_hours", total, "h", "given"),))
-    energy_it = _validate.non_negative("energy_kwh", energy_kwh)
+    energy_it = _validate.bounded("energy_kwh", energy_kwh)
     derived = (
         "derived: IT energy / power per accelerator"
         if power_known
@@ -260,7 +260,7 @@ def resolve_duration(
 
 def _peak_tflops(hardware: Hardware, override: float | None) -> tuple[float, str]:
     if override is not None:
-        return _validate.positive("peak_tflops", override), "given"
+        return _validate.bounded("peak_tflops", override), "given"
     accelerator = hardware.accelerator
     if accelerator is None:
         raise FootprintInputError("flops needs gpu (for its peak FLOP/s) or peak_tflops")
@@ -285,7 +285,9 @@ def resolve_host(host_power_w: float | None, gpus_per_server: int | None) -> Hos
     notes: list[Assumption] = []
     per_server: int | None = None
     if gpus_per_server is not None:
-        per_server = _validate.positive_int("gpus_per_server", gpus_per_server)
+        per_server = int(
+            _validate.bounded("gpus_per_server", _validate.positive_int("gpus_per_server", gpus_per_server))
+        )
         notes.append(Assumption("gpus_per_server", per_server, "accelerators per server", "given"))
     if host_power_w is None:
         source = (
@@ -293,7 +295,7 @@ def resolve_host(host_power_w: float | None, gpus_per_server: int | None) -> Hos
         )
         notes.append(Assumption("host_power_w", 0.0, "W per server", source))
         return Host(0.0, per_server, tuple(notes))
-    host_w = _validate.non_negative("host_power_w", host_power_w)
+    host_w = _validate.bounded("host_power_w", host_power_w)
     if per_server is None:
         per_server = _default_gpus_per_server(notes)
     notes.append(
@@ -354,7 +356,7 @@ def resolve_embodied(
             gpus_per_server = _default_gpus_per_server(notes)
         defaults = server_defaults()
         if lifetime_years is not None:
-            life, life_source = _validate.positive("lifetime_years", lifetime_years), "given"
+            life, life_source = _validate.bounded("lifetime_years", lifetime_years), "given"
         else:
             life, life_source = defaults.lifetime_years, _cited(defaults.lifetime_years_source)
         if usage_fraction is not None:
@@ -364,7 +366,7 @@ def resolve_embodied(
         notes.append(Assumption("lifetime_years", life, "yr", life_source))
         notes.append(Assumption("usage_fraction", usage, "-", usage_source))
     else:  # validate what was given even when it is not used
-        life = _validate.positive("lifetime_years", lifetime_years) if lifetime_years is not None else 1.0
+        life = _validate.bounded("lifetime_years", lifetime_years) if lifetime_years is not None else 1.0
         usage = _validate.fraction("usage_fraction", usage_fraction) if usage_fraction is not None else 1.0
     notes.append(Assumption("embodied_kg_per_gpu", gpu.central, "kgCO2e per accelerator", gpu.source))
     notes.append(Assumption("server_embodied_kg", server.central, "kgCO2e per server", server.source))
@@ -380,10 +382,8 @@ def _embodied_factors(
 ) -> tuple[Factor, Factor]:
     unit = "kgCO2e"
     if per_gpu is not None or per_server is not None:
-        gpu_kg = _validate.non_negative("embodied_kg_per_gpu", per_gpu) if per_gpu is not None else 0.0
-        server_kg = (
-            _validate.non_negative("server_embodied_kg", per_server) if per_server is not None else 0.0
-        )
+        gpu_kg = _validate.bounded("embodied_kg_per_gpu", per_gpu) if per_gpu is not None else 0.0
+        server_kg = _validate.bounded("server_embodied_kg", per_server) if per_server is not None else 0.0
         missing = "not counted (no figure given)"
         return (
             Factor.fixed("embodied_kg_per_gpu", gpu_kg, unit, "given" if per_gpu is not None else missing),

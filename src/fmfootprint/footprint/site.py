@@ -131,13 +131,13 @@ def resolve_site(
         A region code understood by :func:`fmfootprint.catalog.grid.get_region` (``FR``, ``US-CA``,
         ``aws:us-east-1``). Unknown codes raise UnknownNameError with suggestions. None: the defaults.
     grid_intensity_g_per_kwh : float, optional
-        Grid carbon intensity [gCO2e/kWh], ≥ 0; overrides the region's.
+        Grid carbon intensity [gCO2e/kWh], in [0, 2000]; overrides the region's.
     pue : float, optional
-        Power usage effectiveness [-], ≥ 1; overrides the region's (or the default).
+        Power usage effectiveness [-], in [1, 3]; overrides the region's (or the default).
     wue_l_per_kwh : float, optional
-        On-site water usage effectiveness [L/kWh of IT energy], ≥ 0.
+        On-site water usage effectiveness [L/kWh of IT energy], in [0, 20].
     ewif_l_per_kwh : float, optional
-        Off-site electricity water intensity factor [L/kWh], ≥ 0.
+        Off-site electricity water intensity factor [L/kWh], in [0, 100].
 
     Returns
     -------
@@ -148,17 +148,18 @@ def resolve_site(
     Raises
     ------
     FootprintInputError
-        A given value out of range, or ``region`` not a non-empty string.
+        A given value out of its plausibility bound (:data:`fmfootprint._validate.BOUNDS`), or ``region``
+        not a non-empty string.
     UnknownNameError
         ``region`` not in the catalog (the message suggests close codes).
     """
     given = {
         "grid_intensity_g_per_kwh": _given(
-            _validate.non_negative, "grid_intensity_g_per_kwh", grid_intensity_g_per_kwh
+            _validate.bounded, "grid_intensity_g_per_kwh", grid_intensity_g_per_kwh
         ),
-        "pue": _given(lambda name, value: _validate.at_least(name, value, 1.0), "pue", pue),
-        "wue_l_per_kwh": _given(_validate.non_negative, "wue_l_per_kwh", wue_l_per_kwh),
-        "ewif_l_per_kwh": _given(_validate.non_negative, "ewif_l_per_kwh", ewif_l_per_kwh),
+        "pue": _given(_validate.bounded, "pue", pue),
+        "wue_l_per_kwh": _given(_validate.bounded, "wue_l_per_kwh", wue_l_per_kwh),
+        "ewif_l_per_kwh": _given(_validate.bounded, "ewif_l_per_kwh", ewif_l_per_kwh),
     }
     if region is not None and (not isinstance(region, str) or not region.strip()):
         raise FootprintInputError(f"region must be a region code, got {region!r}")

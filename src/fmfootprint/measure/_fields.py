@@ -11,6 +11,7 @@ import dataclasses
 from collections.abc import Mapping
 from typing import Any
 
+from fmfootprint._validate import BOUNDS, Bound, bounded
 from fmfootprint.errors import FootprintInputError
 
 __all__ = ["check_fields"]
@@ -47,6 +48,21 @@ def _shown(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
+# A number field with one of these endings is a total, a duration or a time: never negative nor infinite.
+_QUANTITY_ENDINGS = ("_kwh", "_kg", "_l", "_s", "_hours")
+_NEVER_NEGATIVE = Bound(0, float("inf"), "a measured total is never negative")
+
+
+def _check_number(name: str, value: Any) -> None:
+    """A number field within its plausibility bound (:data:`~fmfootprint._validate.BOUNDS`, e.g. pue in
+    [1, 3]), or, for a total (``*_kwh``, ``*_kg``, ``*_l``, ``*_s``, ``gpu_hours``), ≥ 0."""
+    bound = BOUNDS.get(name)
+    if bound is None and name.endswith(_QUANTITY_ENDINGS):
+        bound = _NEVER_NEGATIVE
+    if bound is not None:
+        bounded(f"field {name!r}", value, bound)
+
+
 def check_fields(cls: Any, data: Mapping[str, Any]) -> None:
     """Check the type of every field of the dataclass ``cls`` that ``data`` holds.
 
@@ -62,7 +78,8 @@ def check_fields(cls: Any, data: Mapping[str, Any]) -> None:
     Raises
     ------
     FootprintInputError
-        The first field of the wrong type, named, with what it must be and what it is.
+        The first field of the wrong type, named, with what it must be and what it is; or a number out of
+        its bound (``field 'energy_kwh' must be in [0, 1e+14] (...), got -1``).
     """
     for spec in dataclasses.fields(cls):
         if spec.name not in data:
@@ -78,3 +95,5 @@ def check_fields(cls: Any, data: Mapping[str, Any]) -> None:
             raise FootprintInputError(
                 f"field {spec.name!r} must be {words}{' or null' if optional else ''}, got {_shown(value)}"
             )
+        if words == "a number" and value is not None:
+            _check_number(spec.name, value)

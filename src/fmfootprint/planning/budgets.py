@@ -132,7 +132,7 @@ def budget_flops(kind: str, value: float, hardware: Mapping[str, Any] | None = N
     """
     if kind not in BUDGET_KINDS:
         raise UnknownNameError("budget kind", kind, BUDGET_KINDS)
-    value = _validate.positive(kind, value)
+    value = _validate.bounded(kind, _validate.positive(kind, value))
     if kind == "compute_flops":
         return value
     settings = check_hardware(hardware)

@@ -8,13 +8,14 @@ One entry point, :func:`plan`, used by ``fmfootprint plan`` and the app. It only
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from fmfootprint._validate import positive
+from fmfootprint._validate import BOUNDS, bounded, positive
 from fmfootprint.errors import FootprintInputError, UnknownNameError
 from fmfootprint.footprint.estimate import Estimate
 from fmfootprint.planning._hardware import check_hardware, estimate_at
@@ -171,6 +172,24 @@ def _one_of(given: Mapping[str, float | None]) -> tuple[str, float]:
     return named[0]
 
 
+_MAX_FLOPS = BOUNDS["compute_flops"].high
+
+
+def _frontier_within_bound(target: float, law: ChinchillaLaw) -> float:
+    """The least compute [FLOP] reaching ``target``, refused past the compute bound (a loss near E)."""
+    import numpy as np
+
+    with np.errstate(all="ignore"):  # a loss near E overflows to inf, refused below
+        frontier = float(allocate.frontier_compute_for_loss(target, law))
+    if not frontier <= _MAX_FLOPS:
+        shown = f"{frontier:.3g} FLOP" if math.isfinite(frontier) else "unbounded compute"
+        raise FootprintInputError(
+            f"target_loss {target!r} is too close to the law's irreducible loss E = {law.E:g}: "
+            f"it needs {shown}, over the {_MAX_FLOPS:g} FLOP bound"
+        )
+    return frontier
+
+
 def plan(
     *,
     compute_flops: float | None = None,
@@ -243,7 +262,9 @@ def plan(
     the_law = resolve_law(
         law if law is not None else ("muennighoff2023" if unique_tokens is not None else DEFAULT_LAW)
     )
-    unique = None if unique_tokens is None else positive("unique_tokens", unique_tokens)
+    unique = None if unique_tokens is None else bounded("unique_tokens", unique_tokens)
+    if inference_tokens is not None:
+        bounded("inference_tokens", inference_tokens)
     extra: dict[str, Any] = {}
     budget_kind: str | None = None
     if kind in BUDGET_KINDS:
@@ -255,7 +276,7 @@ def plan(
             values = allocate.compute_optimal(budget, the_law).to_dict()
         mode = "compute"
     elif kind == "params":
-        size = positive("params", value)
+        size = bounded("params", value)
         tokens = float(allocate.optimal_tokens(size, the_law))
         loss = (
             float(data_constrained_loss(size, tokens, unique, the_law))
@@ -274,8 +295,8 @@ def plan(
         if unique is not None:
             raise FootprintInputError("unique_tokens works with compute_flops or params, not target_loss")
         target = positive("target_loss", value)
+        frontier = _frontier_within_bound(target, the_law)
         if inference_tokens is None:
-            frontier = float(allocate.frontier_compute_for_loss(target, the_law))
             values = allocate.compute_optimal(frontier, the_law).to_dict()
             values["loss"] = target
             mode = "target-loss"
@@ -284,6 +305,11 @@ def plan(
             mode = "inference"
             extra = {key: values[key] for key in ("inference_tokens", "flops_saved", "lifetime_flops")}
     compute = float(values["compute_flops"])
+    if not compute <= _MAX_FLOPS:  # a size or budget within its own bound can still need more
+        raise FootprintInputError(
+            f"this plan needs {compute:.3g} FLOP, over the {_MAX_FLOPS:g} FLOP bound "
+            f"({BOUNDS['compute_flops'].reason})"
+        )
     spread = published_spread(compute) if mode == "compute" and unique is None else ()
     return Plan(
         compute_flops=compute,
