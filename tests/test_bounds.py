@@ -193,3 +193,37 @@ def test_merge_refuses_an_implausible_summary(
     assert err.count("\n") == 1
     assert fragment in err
     assert "Traceback" not in err
+
+
+# the same through the CLI: exit 2, one line naming the flag
+
+
+@pytest.mark.parametrize(
+    ("argv", "fragment"),
+    [
+        (
+            ["plan", "--target-loss", "1.6900001", "--law", "hoffmann2022"],
+            "--target-loss 1.6900001 is too close",
+        ),
+        (["plan", "--compute", "1e300"], "--compute must be in (0, 1e+30]"),
+        (
+            ["estimate", "--gpus", "1e300", "--hours", "1", "--gpu", "H100-SXM"],
+            "--gpus must be in [1, 1e+07]",
+        ),
+        (["track", "--pue", "1e308", "--", "true"], "--pue must be in [1, 3]"),
+    ],
+)
+def test_the_cli_refuses_past_a_bound_in_one_line(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    argv: list[str],
+    fragment: str,
+) -> None:
+    monkeypatch.chdir(tmp_path)  # `track` would write here (it refuses before that)
+    code = main(argv)
+    out, err = capsys.readouterr()
+    assert (code, out) == (2, "")
+    assert err.count("\n") == 1
+    assert fragment in err
+    assert not list(tmp_path.iterdir())
