@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+import ui
+
 st.set_page_config(page_title="fmfootprint planner", page_icon=":material/eco:", layout="wide")
 
 # Streamlit forgets a widget's value when its page is not shown; re-assigning the value makes it plain
@@ -56,4 +58,6 @@ pages = [
     st.Page("views/runs.py", title="Measured runs", icon=":material/bolt:", url_path="runs"),
     st.Page("views/card.py", title="Model card", icon=":material/description:", url_path="card"),
 ]
-st.navigation(pages, position="sidebar").run()
+# The one error boundary around every page: whatever a page lets through is one red line, never a traceback.
+with ui.errors_shown(stop=False):
+    st.navigation(pages, position="sidebar").run()

@@ -6,14 +6,17 @@ Nothing here computes a scaling or footprint quantity; that is the library's job
 from __future__ import annotations
 
 import io
+import os
 import re
-from collections.abc import Callable, Iterator
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 
+from fmfootprint.errors import FootprintInputError
 from fmfootprint.units import format_number
 
 #: Largest upload a page reads [bytes]; the server's own limit (server.maxUploadSize) is the same 10 MB.
@@ -26,23 +29,75 @@ FITTED_LAW = "fitted_law"  # ChinchillaLaw chosen on the Fit page
 FITTED_BOOTSTRAP = "fitted_bootstrap"  # its BootstrapResult, if one was run
 PLANNER_PLAN = "planner_plan"  # the planner's last fmfootprint.planning.Plan (its footprint an Estimate)
 RUN_SUMMARY = "run_summary"  # RunSummary loaded on the Runs page (for the model card)
-RUN_DIRS = "run_dirs"  # the directories it came from
+RUN_STAGES = "run_stages"  # its StageFootprint records (what the Model-card page reports)
+
+#: Set to "1" by ``fmfootprint app --allow-local-paths``: the Runs and Card pages then accept folders on
+#: this server. Unset (the default), they read uploads only, so no visitor can name a server path.
+LOCAL_PATHS_ENV = "FMFOOTPRINT_ALLOW_LOCAL_PATHS"
+LOCAL_PATHS_NOTE = "local paths enabled: this server's files can be read"
+#: Names an uploaded tracker file may have (a log or a summary; no folders, no other kinds).
+TRACKER_FILE = re.compile(r"^[\w.\-]+\.(jsonl|json)$")
+#: Longest error message a page shows [characters]; the rest is cut.
+MAX_MESSAGE = 400
 
 
 class UploadError(ValueError):
     """A problem with what the person typed or uploaded; shown with st.error, never as a traceback."""
 
 
+def local_paths_allowed() -> bool:
+    """Whether this server was started with ``--allow-local-paths`` (typed server paths accepted)."""
+    return os.environ.get(LOCAL_PATHS_ENV, "") == "1"
+
+
+def error_message(exc: Exception) -> str:
+    """One line for the page: the library's (or the upload's) own message, else ``internal error: …``."""
+    if isinstance(exc, (FootprintInputError, UploadError)):
+        message = str(exc)
+    elif isinstance(exc, RecursionError):
+        message = "the file is nested too deeply to read; upload the tracker's own JSON"
+    elif isinstance(exc, OSError):
+        message = f"{exc.strerror or exc}: {exc.filename or ''}".rstrip(": ")
+    elif isinstance(exc, ValueError):  # still a message about the input, from a library call
+        message = str(exc) or type(exc).__name__
+    else:
+        message = f"internal error: {type(exc).__name__}: {exc}"
+    message = " ".join(message.split())
+    return message if len(message) <= MAX_MESSAGE else message[: MAX_MESSAGE - 1] + "…"
+
+
 @contextmanager
 def errors_shown(stop: bool = True) -> Iterator[None]:
-    """Show the library's one-line input errors (ValueError, OSError) as st.error and stop the page."""
+    """The pages' error boundary: any exception becomes one red line (st.error), then the page stops.
+
+    Input errors show the library's message; anything else reads ``internal error: …``. Streamlit's own
+    st.stop and reruns are BaseExceptions and pass through.
+    """
     try:
         yield
-    except (ValueError, OSError) as exc:
-        message = str(exc) if isinstance(exc, ValueError) else f"{exc.strerror or exc}: {exc.filename or ''}"
-        st.error(f"⚠️ {message}")
+    except Exception as exc:  # the boundary: nothing reaches the page as a traceback
+        st.error(f"⚠️ {error_message(exc)}")
         if stop:
             st.stop()
+
+
+@contextmanager
+def uploaded_run_folder(files: Sequence[Any]) -> Iterator[str]:
+    """Uploaded tracker files in a private folder that exists only inside the block (then removed).
+
+    The folder is new for every script run, readable by this process only (``mkdtemp`` makes it 0700),
+    and gone before the page is shown, so no other visitor can name it.
+    """
+    with tempfile.TemporaryDirectory(prefix="fmfootprint-upload-") as folder:
+        for upload in files:
+            name = os.path.basename(str(upload.name))
+            if not TRACKER_FILE.match(name):
+                raise UploadError(
+                    f"{upload.name!r} is not a tracker file; upload the run's *.jsonl and *.summary.json"
+                )
+            with open(os.path.join(folder, name), "w", encoding="utf-8") as out:
+                out.write(read_text_upload(upload))
+        yield folder
 
 
 def span(low: float, high: float, fmt: Callable[[float], str] = format_number) -> str:

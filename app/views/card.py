@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 import ui
-from fmfootprint.report.modelcard import TRAINING_TYPES, model_card, update_card
+from fmfootprint.report.modelcard import TRAINING_TYPES, ModelCardReport, model_card, update_card
 from fmfootprint.units import format_number
 
 st.title("Model card: environmental impact")
@@ -15,16 +15,20 @@ st.caption(
     "merge it into your README."
 )
 
+local = ui.local_paths_allowed()
+if local:
+    st.warning(ui.LOCAL_PATHS_NOTE, icon=":material/folder_open:")
 sources = []
 if ui.PLANNER_PLAN in st.session_state:
     sources.append("planner")
-if ui.RUN_DIRS in st.session_state:
+if ui.RUN_STAGES in st.session_state:
     sources.append("runs page")
-sources.append("run directories")
+sources.append("run directories" if local else "uploaded runs")
 source_labels = {
     "planner": "the planner's estimate (before training)",
     "runs page": "the runs loaded on the Runs page (measured)",
     "run directories": "tracker output directories on this machine (measured)",
+    "uploaded runs": "uploaded tracker files (measured)",
 }
 choice = st.radio("Figures from", sources, format_func=source_labels.get, key="card_source")
 
@@ -33,22 +37,41 @@ training_type = left.selectbox("Training type", list(TRAINING_TYPES), key="train
 location = left.text_input("Geographical location (blank: the region's name)", key="location")
 hardware = right.text_input("Hardware used (blank: derived, e.g. '8 H100 SXM')", key="hardware")
 
+
+def card_of(source: object) -> ModelCardReport:
+    return model_card(
+        source, training_type=training_type, location=location or None, hardware=hardware or None
+    )
+
+
 with ui.errors_shown():
     if choice == "planner":
-        source = st.session_state[ui.PLANNER_PLAN].footprint  # the planner's Estimate, not re-run
+        report = card_of(st.session_state[ui.PLANNER_PLAN].footprint)  # the planner's Estimate, not re-run
     elif choice == "runs page":
-        source = list(st.session_state[ui.RUN_DIRS])
-    else:
+        report = card_of(list(st.session_state[ui.RUN_STAGES]))
+    elif choice == "run directories":
         text = st.text_area(
             "Run directories, one per line", key="card_dirs", placeholder="runs/final\nruns/node-1"
         )
-        source = [line.strip() for line in text.splitlines() if line.strip()]
-        if not source:
+        dirs = [line.strip() for line in text.splitlines() if line.strip()]
+        if not dirs:
             st.info("Give at least one directory written by `fmfootprint track` or `Tracker`.")
             st.stop()
-    report = model_card(
-        source, training_type=training_type, location=location or None, hardware=hardware or None
-    )
+        report = card_of(dirs)
+    else:
+        files = st.file_uploader(
+            "Tracker files of one run (*.jsonl, *.summary.json; 10 MB each at most)",
+            accept_multiple_files=True,
+            key="card_files",
+            max_upload_size=10,
+        )
+        if not files:
+            st.info(
+                "Upload the files `fmfootprint track` or `Tracker` wrote (its *.jsonl and *.summary.json)."
+            )
+            st.stop()
+        with ui.uploaded_run_folder(files) as folder:  # removed when the block ends
+            report = card_of([folder])
 
 st.metric("co2_eq_emissions.emissions [g CO2e]", format_number(report.emissions_g))
 st.caption(

@@ -2,52 +2,57 @@
 
 from __future__ import annotations
 
-import re
-import tempfile
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import streamlit as st
 
 import charts
 import ui
+from fmfootprint.errors import FootprintInputError
 from fmfootprint.measure.log import load_run, read_samples
 from fmfootprint.measure.merge import merge_runs
+from fmfootprint.report.render import escape_markdown
+from fmfootprint.report.sources import stage_footprints
 from fmfootprint.units import format_number
 
 st.title("Measured runs")
+local = ui.local_paths_allowed()
 st.caption(
     "Load what `fmfootprint track` or the `Tracker` wrote (`*.jsonl` logs and `*.summary.json`): one "
     "folder per node, or upload the files. Several folders are merged into one run (the nodes of a "
     "multi-node job)."
+    if local
+    else "Upload what `fmfootprint track` or the `Tracker` wrote (`*.jsonl` logs and `*.summary.json`)."
 )
 
-how = st.radio(
-    "Tracker output",
-    ["dirs", "upload"],
-    format_func={"dirs": "folders on this machine", "upload": "upload the files"}.get,
-    key="runs_source",
-    horizontal=True,
-)
+if local:
+    st.warning(ui.LOCAL_PATHS_NOTE, icon=":material/folder_open:")
+    how = st.radio(
+        "Tracker output",
+        ["dirs", "upload"],
+        format_func={"dirs": "folders on this machine", "upload": "upload the files"}.get,
+        key="runs_source",
+        horizontal=True,
+    )
+else:
+    how = "upload"
 
-SAFE_NAME = re.compile(r"^[\w.\-]+\.(jsonl|json)$")
 
-
-def saved_uploads(files: list) -> list[str]:
-    """Save uploaded tracker files (JSON text, read by the library's JSON reader) in a private folder."""
-    if "runs_upload_dir" not in st.session_state:
-        st.session_state["runs_upload_dir"] = tempfile.mkdtemp(prefix="fmfootprint-runs-")
-    folder = Path(st.session_state["runs_upload_dir"])
-    for old in folder.iterdir():
-        old.unlink()
-    for upload in files:
-        name = Path(upload.name).name
-        if not SAFE_NAME.match(name):
-            raise ui.UploadError(
-                f"{upload.name!r} is not a tracker file; upload the run's *.jsonl and *.summary.json"
-            )
-        (folder / name).write_text(ui.read_text_upload(upload), encoding="utf-8")
-    return [str(folder)]
+def load(dirs: list[str]) -> tuple[Any, pd.DataFrame, list[Any] | None]:
+    """The run's summary (merged over folders), its samples, and its stage records for the card."""
+    summary = load_run(dirs[0]) if len(dirs) == 1 else merge_runs(dirs)
+    frames = []
+    for i, folder in enumerate(dirs):
+        samples = read_samples(folder)
+        samples["node"] = f"node {i}" if len(dirs) > 1 else ""
+        frames.append(samples)
+    try:
+        stages: list[Any] | None = list(stage_footprints(dirs))
+    except FootprintInputError:  # e.g. folders of several stages: the card page then cannot use them
+        stages = None
+    return summary, pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(), stages
 
 
 with ui.errors_shown():
@@ -58,6 +63,15 @@ with ui.errors_shown():
             placeholder="runs/final\n/shared/job-42/node-1",
         )
         dirs = [line.strip() for line in text.splitlines() if line.strip()]
+        if not dirs:
+            st.info("Give at least one folder, or upload a run's files.")
+            st.stop()
+        for folder in dirs:
+            if not Path(folder).is_dir():
+                raise ui.UploadError(
+                    f"{folder!r} is not a folder on this machine; give the folder the tracker wrote to"
+                )
+        summary, samples, stages = load(dirs)
     else:
         files = st.file_uploader(
             "Tracker files (*.jsonl, *.summary.json; 10 MB each at most)",
@@ -65,24 +79,17 @@ with ui.errors_shown():
             key="run_files",
             max_upload_size=10,
         )
-        dirs = saved_uploads(files) if files else []
-    if not dirs:
-        st.info("Give at least one folder, or upload a run's files.")
-        st.stop()
-    for folder in dirs:
-        if not Path(folder).is_dir():
-            raise ui.UploadError(
-                f"{folder!r} is not a folder on this machine; give the folder the tracker wrote to"
-            )
-    summary = load_run(dirs[0]) if len(dirs) == 1 else merge_runs(dirs)
-    frames = []
-    for i, folder in enumerate(dirs):
-        samples = read_samples(folder)
-        samples["node"] = f"node {i}" if len(dirs) > 1 else ""
-        frames.append(samples)
-    samples = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+        if not files:
+            st.info("Upload a run's files (its *.jsonl logs and *.summary.json).")
+            st.stop()
+        with ui.uploaded_run_folder(files) as folder:  # removed when the block ends
+            dirs = [folder]
+            summary, samples, stages = load(dirs)
 
-st.session_state[ui.RUN_DIRS] = list(dirs)
+if stages is None:
+    st.session_state.pop(ui.RUN_STAGES, None)
+else:
+    st.session_state[ui.RUN_STAGES] = stages
 totals = summary.to_dict()
 st.session_state[ui.RUN_SUMMARY] = totals
 
@@ -98,8 +105,10 @@ d2.metric("Carbon [kg CO2e]", format_number(totals.get("co2e_kg")))
 d3.metric("Water [L]", format_number(totals.get("water_l")))
 d4.metric("Grid [g CO2e/kWh]", format_number(totals.get("grid_intensity_g_per_kwh")))
 st.caption(
-    f"GPU energy method: {totals.get('gpu_energy_method', '–')} · region: {totals.get('region') or '–'} · "
-    f"PUE: {totals.get('pue') or '–'}"
+    escape_markdown(
+        f"GPU energy method: {totals.get('gpu_energy_method', '–')} · region: {totals.get('region') or '–'}"
+        f" · PUE: {totals.get('pue') or '–'}"
+    )
 )
 
 if samples.empty:

@@ -34,11 +34,21 @@ def _clear_streamlit_caches() -> Iterator[None]:
 
 
 @pytest.fixture
-def page() -> Callable[[str], object]:
-    """``page("planner")`` → an AppTest of the entry point switched to that page and run once."""
+def page(monkeypatch: pytest.MonkeyPatch) -> Callable[..., object]:
+    """``page("planner")`` → an AppTest of the entry point switched to that page and run once.
+
+    ``local_paths=True`` serves it as ``fmfootprint app --allow-local-paths`` does (server paths
+    accepted); the default is the default server: uploads only.
+    """
     from streamlit.testing.v1 import AppTest
 
-    def build(name: str, timeout: float = 60.0):
+    from fmfootprint.cli.app import LOCAL_PATHS_ENV
+
+    def build(name: str, timeout: float = 60.0, local_paths: bool = False):
+        if local_paths:
+            monkeypatch.setenv(LOCAL_PATHS_ENV, "1")
+        else:
+            monkeypatch.delenv(LOCAL_PATHS_ENV, raising=False)
         at = AppTest.from_file(str(ENTRY), default_timeout=timeout)
         at.run()
         if name != "planner":

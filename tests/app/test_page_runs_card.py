@@ -35,7 +35,7 @@ def assert_totals(at, summary: dict) -> None:
 
 
 def test_runs_page_shows_one_node(page) -> None:
-    at = page("runs")
+    at = page("runs", local_paths=True)
     assert not at.exception
     assert at.info  # asks for a folder
     at.text_area(key="run_dirs_text").set_value(str(NODE0)).run()
@@ -46,7 +46,7 @@ def test_runs_page_shows_one_node(page) -> None:
 
 
 def test_runs_page_merges_nodes(page) -> None:
-    at = page("runs")
+    at = page("runs", local_paths=True)
     at.text_area(key="run_dirs_text").set_value(f"{NODE0}\n{NODE1}\n").run()
     assert not at.exception
     merged = merge_runs([NODE0, NODE1]).to_dict()
@@ -56,7 +56,6 @@ def test_runs_page_merges_nodes(page) -> None:
 
 def test_runs_page_reads_uploaded_tracker_files(page) -> None:
     at = page("runs")
-    at.radio(key="runs_source").set_value("upload").run()
     files = [(p.name, p.read_bytes(), "application/json") for p in sorted(NODE0.iterdir())]
     at.file_uploader(key="run_files").set_value(files).run()
     assert not at.exception
@@ -75,7 +74,6 @@ def test_runs_page_reads_uploaded_tracker_files(page) -> None:
 )
 def test_runs_page_rejects_bad_uploads(page, files, fragment) -> None:
     at = page("runs")
-    at.radio(key="runs_source").set_value("upload").run()
     at.file_uploader(key="run_files").set_value(files).run()
     assert not at.exception
     assert len(at.error) == 1
@@ -83,7 +81,7 @@ def test_runs_page_rejects_bad_uploads(page, files, fragment) -> None:
 
 
 def test_runs_page_explains_a_wrong_folder(page, tmp_path) -> None:
-    at = page("runs")
+    at = page("runs", local_paths=True)
     at.text_area(key="run_dirs_text").set_value(str(tmp_path / "nowhere")).run()
     assert not at.exception
     assert "is not a folder" in at.error[0].value
@@ -112,7 +110,7 @@ def test_card_from_the_planner_estimate(page) -> None:
 
 
 def test_card_from_run_directories(page) -> None:
-    at = page("card")
+    at = page("card", local_paths=True)
     assert not at.exception
     at.radio(key="card_source").set_value("run directories").run()
     at.text_area(key="card_dirs").set_value(f"{NODE0}\n{NODE1}").run()
@@ -123,7 +121,7 @@ def test_card_from_run_directories(page) -> None:
 
 
 def test_card_explains_bad_input(page, tmp_path) -> None:
-    at = page("card")
+    at = page("card", local_paths=True)
     at.radio(key="card_source").set_value("run directories").run()
     at.text_area(key="card_dirs").set_value(str(tmp_path / "missing")).run()
     assert not at.exception
@@ -131,7 +129,7 @@ def test_card_explains_bad_input(page, tmp_path) -> None:
 
 
 def test_card_from_the_runs_loaded_on_the_runs_page(page) -> None:
-    at = page("runs")
+    at = page("runs", local_paths=True)
     at.text_area(key="run_dirs_text").set_value(f"{NODE0}\n{NODE1}").run()
     at.switch_page("views/card.py").run()
     at.radio(key="card_source").set_value("runs page").run()

@@ -36,3 +36,15 @@ def test_bad_port_is_a_one_line_error_exit_2(capsys) -> None:
     err = capsys.readouterr().err.strip()
     assert err == "fmfootprint app: error: --port must be in 1..65535, got 70000"
     assert main(["app", "--port", "eighty"]) == 2
+
+
+def test_local_paths_are_off_unless_asked_for(monkeypatch, capsys) -> None:
+    monkeypatch.setattr(cli_app.os, "chdir", lambda path: None)
+    monkeypatch.setattr(cli_app.os, "execv", lambda exe, argv: None)
+    monkeypatch.setenv(cli_app.LOCAL_PATHS_ENV, "1")  # left in the shell: the default still closes it
+    assert main(["app", "--port", "8766"]) == 0
+    assert cli_app.LOCAL_PATHS_ENV not in cli_app.os.environ
+    assert "local paths" not in capsys.readouterr().out
+    assert main(["app", "--port", "8766", "--allow-local-paths"]) == 0
+    assert cli_app.os.environ[cli_app.LOCAL_PATHS_ENV] == "1"
+    assert "local paths enabled: this server's files can be read" in capsys.readouterr().out

@@ -18,10 +18,12 @@ from pathlib import Path
 from fmfootprint._resources import app_dir
 from fmfootprint.errors import FootprintInputError
 
-__all__ = ["MAX_UPLOAD_MB", "check_free", "register", "run", "streamlit_command"]
+__all__ = ["LOCAL_PATHS_ENV", "MAX_UPLOAD_MB", "check_free", "register", "run", "streamlit_command"]
 
 #: Largest upload the server accepts [MB]; the pages check the same limit again before reading.
 MAX_UPLOAD_MB = 10
+#: Environment variable the app's ``ui.py`` reads: "1" lets its pages read server paths (--allow-local-paths).
+LOCAL_PATHS_ENV = "FMFOOTPRINT_ALLOW_LOCAL_PATHS"
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -33,6 +35,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     p.add_argument("--port", type=int, default=8501, help="TCP port to listen on (default 8501)")
     p.add_argument(
         "--address", default="localhost", help="address to bind (default localhost; use 0.0.0.0 to share)"
+    )
+    p.add_argument(
+        "--allow-local-paths",
+        action="store_true",
+        help="let the Runs and Card pages read folders on this machine (a personal machine only: anyone "
+        "who can open the page can then read this server's files); default: uploads only",
     )
     p.set_defaults(func=run)
 
@@ -124,5 +132,11 @@ def run(args: argparse.Namespace) -> int:
     # Become the Streamlit server (no child left behind when this process is signalled); its working
     # directory is the app folder, so the app's .streamlit/config.toml applies.
     os.chdir(app_dir())
+    # Unset unless asked for here, so a variable left in the shell cannot open the server's files.
+    if getattr(args, "allow_local_paths", False):
+        os.environ[LOCAL_PATHS_ENV] = "1"
+        print("local paths enabled: this server's files can be read by anyone who opens the page", flush=True)
+    else:
+        os.environ.pop(LOCAL_PATHS_ENV, None)
     os.execv(command[0], command)
     return 0  # not reached

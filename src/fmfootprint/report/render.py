@@ -10,6 +10,7 @@ the app. Nothing is computed here.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 
 from fmfootprint import __version__
@@ -17,11 +18,33 @@ from fmfootprint.errors import UnknownNameError
 from fmfootprint.footprint.stages import STAGES, TRAINING_STAGES, StageFootprint
 from fmfootprint.units import format_mass_kg, format_number
 
-__all__ = ["MISSING", "by_stage", "hardware_text", "region_details", "region_text", "render_section"]
+__all__ = [
+    "MISSING",
+    "by_stage",
+    "escape_markdown",
+    "hardware_text",
+    "region_details",
+    "region_text",
+    "render_section",
+]
 
 MISSING = "[More Information Needed]"  # the Hub template's placeholder
 _PROVIDERS = {"aws": "Amazon Web Services", "gcp": "Google Cloud", "azure": "Microsoft Azure"}
 _VARIES = "varies between its runs"
+# Characters that start Markdown (or Streamlit Markdown: $ for LaTeX, :color[…]) constructs inside a line.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]{}!#|~$])")
+_HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
+
+
+def escape_markdown(text: object) -> str:
+    """``text`` as literal Markdown: one line, HTML characters as entities, Markdown specials backslashed.
+
+    Used for everything in a card that a person typed or a run file said (hardware, cloud provider,
+    region, grid-intensity source), so ``![x](http://…)`` stays text and never becomes an image request.
+    """
+    line = " ".join(str(text).split())
+    line = "".join(_HTML.get(char, char) for char in line)
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", line)
 
 
 def region_details(code: str | None) -> tuple[str | None, str | None]:
@@ -52,7 +75,7 @@ def hardware_text(stages: Sequence[StageFootprint]) -> str | None:
         return None
     if chosen.gpus:
         return f"{chosen.gpus} {chosen.gpu} GPU{'s' if chosen.gpus != 1 else ''}"
-    return f"{chosen.gpu} GPUs"
+    return f"{chosen.gpu} GPUs"  # escaped by render_section, with what a person typed
 
 
 def by_stage(stages: Sequence[StageFootprint], text_of: Callable[[StageFootprint], str | None]) -> str | None:
@@ -71,7 +94,8 @@ def _intensity_text(stage: StageFootprint) -> str | None:
     if stage.grid_intensity_g_per_kwh is None:
         return _VARIES if stage.records > 1 else None
     text = f"{format_number(stage.grid_intensity_g_per_kwh)} gCO2eq/kWh, location-based"
-    return text + (f" (source: {stage.grid_intensity_source})" if stage.grid_intensity_source else "")
+    source = stage.grid_intensity_source
+    return text + (f" (source: {escape_markdown(source)})" if source else "")
 
 
 def _pue_text(stage: StageFootprint) -> str | None:
@@ -189,6 +213,9 @@ def render_section(
     hardware, cloud_provider, compute_region : str or None
         What the card states (None prints the template's placeholder).
     """
+    hardware = escape_markdown(hardware) if hardware else None
+    cloud_provider = escape_markdown(cloud_provider) if cloud_provider else None
+    compute_region = escape_markdown(compute_region) if compute_region else None
     training_names = ", ".join(s.stage for s in stages if s.stage in TRAINING_STAGES)
     hours = f"{format_number(training.gpu_hours)} GPU-hours (accelerator-hours summed over all GPUs"
     final = next((s for s in stages if s.stage == "final"), None)
