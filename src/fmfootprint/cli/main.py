@@ -45,6 +45,8 @@ VERBS: tuple[str, ...] = (
     "track",
     "summarize",
     "merge",
+    "ingest",
+    "ledger",
     "card",
     "app",
 )
