@@ -122,7 +122,16 @@ PROVIDER_WUE = {
 # status: V = read in the primary source, V2 = read in a secondary copy quoting it, U = unverified
 # (carried from facts.md; the status is that of the TDP and dense tensor figures, status_note has the rest).
 # green_algorithms_name / mlco2_name: the rows of the open tool datasets for the cross-check column.
-FIGURES = ("tdp_w", "bf16_tflops", "fp16_tflops", "tf32_tflops", "fp32_tflops", "fp8_tflops", "memory_gb")
+FIGURES = (
+    "tdp_w",
+    "bf16_tflops",
+    "fp16_tflops",
+    "tf32_tflops",
+    "fp32_tflops",
+    "fp8_tflops",
+    "memory_gb",
+    "memory_bandwidth_tb_s",
+)
 ACCELERATORS: list[dict[str, Any]] = [
     {
         **row,
@@ -614,6 +623,10 @@ def build_accelerators(sources: Path, facts: str) -> list[dict[str, Any]]:
         in_facts = not spec["licence"]  # rows from open tool datasets name their licence
         if in_facts and spec["name"] not in ("MI250X GCD",):
             check_in_facts(facts, spec["tdp_w"], spec["bf16_tflops"], spec["fp16_tflops"], spec["fp8_tflops"])
+            # facts.md §C quotes bandwidth in GB/s; the table holds TB/s (1 TB/s = 1000 GB/s).
+            check_in_facts(facts, round(spec["memory_bandwidth_tb_s"] * 1000, 6))
+        if spec["memory_bandwidth_tb_s"] is None:
+            raise SystemExit(f"build_data: accelerator {spec['name']} has no memory bandwidth")
         checks = []
         if spec["green_algorithms_name"]:
             checks.append(f"Green Algorithms TDP {ga[spec['green_algorithms_name']]['TDP']} W")
@@ -627,6 +640,7 @@ def build_accelerators(sources: Path, facts: str) -> list[dict[str, Any]]:
                 "aliases": spec["aliases"],
                 "vendor": spec["vendor"],
                 **{column: spec[column] for column in FIGURES},
+                "memory_bandwidth_source": spec["memory_bandwidth_reference"],
                 "release_year": spec["release_year"],
                 "embodied_kg": embodied_kg,
                 "embodied_source": embodied_source,
@@ -715,6 +729,8 @@ ACCELERATOR_COLUMNS = (
     "fp32_tflops",
     "fp8_tflops",
     "memory_gb",
+    "memory_bandwidth_tb_s",
+    "memory_bandwidth_source",
     "release_year",
     "embodied_kg",
     "embodied_source",
@@ -917,7 +933,7 @@ FILE_DESCRIPTIONS = {
     "grid_intensity/cloud_regions.csv": "AWS, GCP and Azure regions: location, intensity, PUE, WUE, EWIF",
     "grid_intensity/water.csv": "off-site EWIF by location (Li et al. 2023, Tab. 1)",
     "grid_intensity/defaults.csv": "world intensity, unknown-data-centre PUE, WUE, EWIF; provider PUE/WUE",
-    "hardware/accelerators.csv": "accelerators: TDP, dense peak TFLOP/s, memory, embodied kg, status",
+    "hardware/accelerators.csv": "accelerators: TDP, peak TFLOP/s, memory, bandwidth, embodied kg, status",
     "hardware/servers.csv": "server defaults: GPUs per server, host power, embodied kg, lifetime, usage",
 }
 

@@ -192,6 +192,9 @@ def test_accelerators_every_row(read_rows, open_licences):
                 assert float(value) > 0
                 assert math.isfinite(float(value))
         assert float(row["memory_gb"]) > 0
+        # every row has a memory bandwidth [TB/s] with its source (datasheets: 0.3 TB/s L4 .. 8 TB/s B200)
+        assert 0.1 <= float(row["memory_bandwidth_tb_s"]) <= 20, row["name"]
+        assert row["memory_bandwidth_source"].strip(), row["name"]
         _check_year(row["release_year"])
         if row["embodied_kg"]:
             assert 10 <= float(row["embodied_kg"]) <= 5000
@@ -208,6 +211,25 @@ def test_dense_figures_are_half_of_sparse(read_rows):
     h100 = {r["name"]: r for r in read_rows("hardware/accelerators.csv")}["H100 SXM"]
     assert float(h100["bf16_tflops"]) == pytest.approx(1978.9 / 2, abs=0.1)
     assert float(h100["fp8_tflops"]) == pytest.approx(3957.8 / 2, abs=0.1)
+
+
+def test_memory_bandwidth_follows_the_datasheets():
+    from fmfootprint.catalog import get_accelerator
+
+    # NVIDIA H100 datasheet 3.35 TB/s (SXM), 2 TB/s (PCIe); H200 4.8 TB/s; A100 80GB 2,039 GB/s;
+    # AMD MI300X data sheet 5.3 TB/s; Google Cloud TPU v5p documentation 2,765 GB/s
+    expected = {
+        "H100 SXM": 3.35,
+        "H100 PCIe": 2.0,
+        "H200": 4.8,
+        "A100": 2.039,
+        "MI300X": 5.3,
+        "tpu v5p": 2.765,
+    }
+    for name, tb_s in expected.items():
+        accelerator = get_accelerator(name)
+        assert accelerator.memory_bandwidth_tb_s == tb_s, name
+        assert accelerator.to_dict()["memory_bandwidth_tb_s"] == tb_s
 
 
 def test_embodied_figures_follow_their_sources(read_rows):

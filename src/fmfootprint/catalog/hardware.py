@@ -72,6 +72,11 @@ class Accelerator:
         Status per figure.
     cross_check : str
         The same device in Green Algorithms / mlco2 tables, for comparison.
+    memory_bandwidth_tb_s : float or None
+        Peak device-memory bandwidth [TB/s] from the vendor's datasheet (1 TB/s = 1e12 B/s); every
+        catalog row has one.
+    memory_bandwidth_source : str
+        Citation for ``memory_bandwidth_tb_s``.
     """
 
     name: str
@@ -88,6 +93,8 @@ class Accelerator:
     status: str
     status_note: str = ""
     cross_check: str = ""
+    memory_bandwidth_tb_s: float | None = None
+    memory_bandwidth_source: str = ""
 
     def __hash__(self) -> int:  # peak_tflops is a dict; the name identifies the row
         return hash(self.name)
@@ -114,6 +121,8 @@ class Accelerator:
             "tdp_w": self.tdp_w,
             "peak_tflops": dict(self.peak_tflops),
             "memory_gb": self.memory_gb,
+            "memory_bandwidth_tb_s": self.memory_bandwidth_tb_s,
+            "memory_bandwidth_source": self.memory_bandwidth_source,
             "release_year": self.release_year,
             "embodied_kg": self.embodied_kg,
             "embodied_source": self.embodied_source,
@@ -198,6 +207,8 @@ def _catalog() -> tuple[tuple[Accelerator, ...], dict[str, Accelerator]]:
                 status=row["status"],
                 status_note=row["status_note"],
                 cross_check=row["cross_check"],
+                memory_bandwidth_tb_s=optional_float(row["memory_bandwidth_tb_s"]),
+                memory_bandwidth_source=row["memory_bandwidth_source"],
             )
         )
     index: dict[str, Accelerator] = {}
