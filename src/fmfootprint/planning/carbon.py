@@ -18,7 +18,7 @@ from fmfootprint.planning.plan import LawLike, resolve_law
 from fmfootprint.planning.regions import RegionComparison, compare_regions
 from fmfootprint.scaling.allocate import inference_optimal
 
-__all__ = ["CarbonOptimal", "carbon_optimal"]
+__all__ = ["CarbonOptimal", "carbon_optimal", "suggestion_text"]
 
 
 @dataclass(frozen=True)
@@ -179,3 +179,53 @@ def carbon_optimal(
         chinchilla_lifetime_flops=float(best.chinchilla_lifetime_flops),
         regions=table,
     )
+
+
+def _percent(fraction: float) -> str:
+    """A fraction as a whole percentage without a sign (``0.423`` → ``"42 %"``)."""
+    return f"{abs(fraction) * 100.0:.0f} %"
+
+
+def suggestion_text(suggestion: CarbonOptimal, names: Mapping[str, str] | None = None) -> str:
+    """The carbon-optimal suggestion as one Markdown sentence, worded for what it is.
+
+    With 0 inference tokens it speaks of training carbon (never "over the model's life"); a saving that
+    rounds to 0 % reads "no less than", never "-0 % less"; a larger footprint than the baseline (not
+    expected) reads "% more".
+
+    Parameters
+    ----------
+    suggestion : CarbonOptimal
+        :func:`carbon_optimal` result.
+    names : mapping, optional
+        {region code: readable label} for the regions (default: the codes).
+
+    Returns
+    -------
+    str
+    """
+    from fmfootprint.units import format_count, format_number
+
+    label = (lambda code: names.get(code, code)) if names is not None else (lambda code: code)
+    served = suggestion.inference_tokens > 0
+    scope = "over the model's life (training + serving)" if served else "for training"
+    head = (
+        f"**Carbon-optimal suggestion** for loss {suggestion.loss:.4f}"
+        + (f" and {format_count(suggestion.inference_tokens)} inference tokens" if served else "")
+        + f": train **{format_count(suggestion.params)} parameters on {format_count(suggestion.tokens)} "
+        f"tokens** in **{label(suggestion.region)}** → {format_number(suggestion.co2e_kg / 1000.0)} t CO2e "
+        f"{scope}"
+    )
+    baseline = (
+        f"the compute-optimal model in {label(suggestion.baseline_region)} "
+        f"({format_number(suggestion.baseline_co2e_kg / 1000.0)} t)"
+    )
+    fraction = suggestion.saving_fraction
+    if round(fraction * 100.0) == 0:
+        same_model = abs(suggestion.params - suggestion.chinchilla_params) <= 1e-6 * suggestion.params
+        same_place = suggestion.region == suggestion.baseline_region
+        if same_model and same_place:
+            return head + f": this is {baseline} itself; no model or region compared emits less."
+        return head + f", about as much as {baseline}: less than 1 % saved."
+    word = "less" if fraction > 0 else "more"
+    return head + f", {_percent(fraction)} {word} than {baseline}."
