@@ -222,6 +222,7 @@ def estimate(
     usage_fraction: float | None = None,
     precision: str | None = "bf16",
     peak_tflops: float | None = None,
+    model_params: float | None = None,
 ) -> Estimate:
     """Energy, carbon and water of a training (or any accelerator) run, with ranges and assumptions.
 
@@ -245,7 +246,9 @@ def estimate(
     power_w : float, optional
         Average power per accelerator [W], > 0. Overrides ``utilization`` and the default.
     utilization : float, optional
-        Average draw as a fraction of TDP [-], in (0, 1]. Default: 0.75 (range 0.54–1.0).
+        Average draw as a fraction of TDP [-], in (0, 1]. Default: calibrated by class of job, from the
+        model size (``model_params``) or the number of accelerators (:func:`~.power.power_class`): 0.32
+        for models under 50M parameters up to 0.79 from 1B on; 0.75 (range 0.21–1.0) when nothing is known.
     host_power_w : float, optional
         Host power per server, accelerators excluded [W], ≥ 0. Default: not counted.
     pue : float, optional
@@ -273,6 +276,8 @@ def estimate(
         Precision whose dense peak the ``flops`` path uses: bf16, fp16, tf32, fp32 or fp8. Default bf16.
     peak_tflops : float, optional
         Dense peak throughput per accelerator [TFLOP/s], > 0, instead of the catalog's.
+    model_params : float, optional
+        Parameters of the model trained [-], > 0; only picks the calibrated default power's class.
 
     Returns
     -------
@@ -297,7 +302,14 @@ def estimate(
     """
     mode = inputs.resolve_mode(hours=hours, gpu_hours=gpu_hours, flops=flops, energy=energy_kwh)
     hardware = inputs.resolve_hardware(gpu, gpus, precision)
-    power_factor = inputs.resolve_power(hardware.accelerator, power_w, utilization, needed=mode != "energy")
+    power_factor = inputs.resolve_power(
+        hardware.accelerator,
+        power_w,
+        utilization,
+        needed=mode != "energy",
+        model_params=model_params,
+        accelerators=hardware.gpus,
+    )
     duration = inputs.resolve_duration(
         mode,
         hardware,

@@ -120,7 +120,13 @@ def resolve_hardware(gpu: str | None, gpus: int | None, precision: str | None) -
 
 
 def resolve_power(
-    accelerator: Accelerator | None, power_w: float | None, utilization: float | None, *, needed: bool
+    accelerator: Accelerator | None,
+    power_w: float | None,
+    utilization: float | None,
+    *,
+    needed: bool,
+    model_params: float | None = None,
+    accelerators: int | None = None,
 ) -> Factor | None:
     """Average power per accelerator: ``power_w`` › ``utilization`` × TDP › the default fraction of TDP.
 
@@ -134,12 +140,17 @@ def resolve_power(
         Average draw as a fraction of TDP [-], in (0, 1]; exact.
     needed : bool
         Whether the run needs a power (every description but measured energy).
+    model_params : float or None
+        Parameters of the model trained [-], > 0; picks the calibrated class of the default.
+    accelerators : int or None
+        Accelerators in the job [-]; with the model size unknown, picks the LLM-scale class from 64 on.
 
     Returns
     -------
     Factor or None
-        ``power_w`` [W]; the default carries the range :data:`fmfootprint.footprint.power.TDP_FRACTION_RANGE`
-        × TDP. None when no power can be known and none is ``needed``.
+        ``power_w`` [W]; the default is the calibrated fraction of TDP of the job's class, with its range
+        (:func:`fmfootprint.footprint.power.power_class`). None when no power can be known and none is
+        ``needed``.
 
     Notes
     -----
@@ -165,14 +176,20 @@ def resolve_power(
             f"given utilization {fraction:g} x TDP {tdp_w:g} W",
         )
     if accelerator is not None and tdp_w is not None:
-        low, high = power.TDP_FRACTION_RANGE
+        params = (
+            None
+            if model_params is None
+            else _validate.bounded("model_params", model_params, _validate.BOUNDS["params"])
+        )
+        job = power.power_class(params, accelerators)
         return Factor(
             "power_w",
-            float(power.average_power_w(tdp_w, power.DEFAULT_TDP_FRACTION)),
-            float(power.average_power_w(tdp_w, low)),
-            float(power.average_power_w(tdp_w, high)),
+            float(power.average_power_w(tdp_w, job.fraction)),
+            float(power.average_power_w(tdp_w, job.low)),
+            float(power.average_power_w(tdp_w, job.high)),
             "W",
-            f"{power.DEFAULT_POWER_SOURCE}; TDP {tdp_w:g} W ({_cited(accelerator.source)})",
+            f"default {job.fraction:g} x TDP (range {job.low:g}-{job.high:g}) for a {job.name}: {job.basis}; "
+            f"TDP {tdp_w:g} W ({_cited(accelerator.source)})",
         )
     if not needed:
         return None

@@ -2,23 +2,37 @@
 
 Pure vectorised numpy functions; the estimator (:mod:`fmfootprint.footprint.estimate`) chooses the inputs.
 
-Default power
--------------
-When neither an average power nor a utilisation is given, an accelerator is taken to draw
-:data:`DEFAULT_TDP_FRACTION` (0.75) of its TDP, with the range :data:`TDP_FRACTION_RANGE` (0.54–1.0):
+Default power: a calibrated fraction of TDP
+-------------------------------------------
+When neither an average power nor a utilisation is given, an accelerator is taken to draw a fraction of its
+TDP that depends on what is known about the job (:func:`power_class`):
 
-- Dodge et al. (2022, FAccT) measured A100s training at 281 W on average, 70 % of their 400 W TDP;
-- Patterson et al. (2021, Table 4 and footnote 12) report TPU v3 systems drawing 245–310 W against a
-  450 W TDP (54–69 %);
-- the OLMo H100 runs (Groeneveld et al. 2024; Morrison et al. 2025) imply 78–87 % of the 700 W TDP;
-- BLOOM (Luccioni et al. 2023) and LLaMA (Touvron et al. 2023, Table 15) used the TDP itself (100 %).
+===============================  ========  ==========  ===================================================
+class                            central   range       calibrated on (measured accelerator energy)
+===============================  ========  ==========  ===================================================
+small model (< 50M parameters)   0.317     0.21–0.50   Dodge et al. 2022: ViT Tiny, DenseNet 121 and 201
+mid model (50M – 1B parameters)  0.665     0.34–1.0    Dodge et al. 2022: BERT fine-tune, ViT Base, ViT Huge
+large model (≥ 1B parameters)    0.791     0.56–1.0    Dodge et al. 2022: 6.1B transformer; Olmo 3 7B
+size unknown, ≥ 64 accelerators  0.791     0.56–1.0    as "large model": LLM-scale jobs
+size unknown, < 64 accelerators  0.75      0.21–1.0    prior of v1 (LLM-scale); range spans every class
+===============================  ========  ==========  ===================================================
 
-The GPU measurements average ≈ 0.76 (0.70 and the 0.78–0.87 midpoint), so 0.75 is the central value;
-the low end is the lowest measured share (245/450 = 0.54) and the high end is the TDP, the board's power cap
-and the convention of the published figures that do not measure.
+Calibration, done once: the measured fraction of a run is E / (accelerator-hours × TDP); the central value
+of a class is the geometric mean of its calibration runs' fractions, the low end 0.8 × their lowest and the
+high end min(1, 1.25 × their highest) — the margins cover the held-back runs (BERT pre-training, DenseNet 169,
+ViT Small, ViT Large, Olmo 3 32B), which are not used to set any number. The runs, their sources and the
+estimate-versus-measurement table are in ``tests/data/footprint/measured_training_runs.csv`` and
+``docs/methodology.md``; ``tests/footprint/test_power_calibration.py`` recomputes the constants from the
+calibration half and checks the held-back half.
+
+Why the classes: small models leave the accelerator waiting on input pipelines and kernel launches (Dodge et
+al. 2022 measured 27–43 % of TDP for V100/P40 jobs under 110M parameters), while LLM-scale training keeps it
+near its power cap (70 % for Dodge's 6.1B model on A100s, 89–93 % for Olmo 3 on H100s).
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -27,24 +41,132 @@ from fmfootprint.units import S_PER_H, W_PER_KW
 
 __all__ = [
     "DEFAULT_TDP_FRACTION",
+    "POWER_CLASSES",
     "TDP_FRACTION_RANGE",
+    "PowerClass",
     "accelerator_energy_kwh",
     "average_power_w",
     "host_energy_kwh",
+    "power_class",
     "training_hours",
 ]
 
-DEFAULT_TDP_FRACTION = 0.75
-"""Average draw of a busy training accelerator as a fraction of its TDP [-] (see the module notes)."""
+SMALL_MODEL_MAX_PARAMS = 5e7
+"""Upper end of the "small model" class [parameters] (Dodge et al. 2022's ViT Small, 22M, is small)."""
+MID_MODEL_MAX_PARAMS = 1e9
+"""Upper end of the "mid model" class [parameters]; from here on, LLM-scale training."""
+LARGE_JOB_MIN_ACCELERATORS = 64
+"""Accelerators from which a job of unknown model size is taken to be LLM-scale [-]."""
 
-TDP_FRACTION_RANGE = (0.54, 1.0)
-"""Low and high ends of the default TDP fraction [-]: Patterson et al. 2021 TPU v3 low end; TDP."""
 
-DEFAULT_POWER_SOURCE = (
-    "default 0.75 x TDP (range 0.54-1.0): measured training draw is below TDP — Dodge et al. 2022 A100 "
-    "281 W = 70 % of 400 W; Patterson et al. 2021 TPU v3 245-310 W of 450 W; OLMo H100 78-87 % of 700 W; "
-    "BLOOM and LLaMA used TDP (the high end)"
-)
+@dataclass(frozen=True)
+class PowerClass:
+    """Average draw of an accelerator as a fraction of its TDP for one class of job.
+
+    Attributes
+    ----------
+    name : str
+        The class, in words (``"large model (>= 1B parameters)"``).
+    fraction : float
+        Central value [-] of average power / TDP.
+    low, high : float
+        Range [-] of average power / TDP.
+    basis : str
+        What the numbers rest on (the calibration runs, or the prior).
+    """
+
+    name: str
+    fraction: float
+    low: float
+    high: float
+    basis: str
+
+
+_DODGE = "Dodge et al. 2022 (FAccT), Table 2, measured GPU energy"
+_OLMO3 = "Olmo 3 (Ai2 2025) pre-training energy"
+POWER_CLASSES: dict[str, PowerClass] = {
+    "small": PowerClass(
+        "small model (< 50M parameters)",
+        0.317,
+        0.21,
+        0.50,
+        f"calibrated: ViT Tiny, DenseNet 121/201 ({_DODGE})",
+    ),
+    "mid": PowerClass(
+        "mid-size model (50M-1B parameters)",
+        0.665,
+        0.34,
+        1.0,
+        f"calibrated: BERT fine-tune, ViT Base, ViT Huge ({_DODGE})",
+    ),
+    "large": PowerClass(
+        "large model (>= 1B parameters)",
+        0.791,
+        0.56,
+        1.0,
+        f"calibrated: 6.1B transformer ({_DODGE}); Olmo 3 7B ({_OLMO3})",
+    ),
+    "large_job": PowerClass(
+        f"model size unknown, >= {LARGE_JOB_MIN_ACCELERATORS} accelerators (LLM-scale job)",
+        0.791,
+        0.56,
+        1.0,
+        "as a large model: calibrated on the LLM-scale runs",
+    ),
+    "unknown": PowerClass(
+        f"model size unknown, < {LARGE_JOB_MIN_ACCELERATORS} accelerators",
+        0.75,
+        0.21,
+        1.0,
+        (
+            "prior 0.75 (LLM-scale); the range spans every class calibrated on measured runs "
+            f"({_DODGE}; {_OLMO3}) — give the model size to narrow it"
+        ),
+    ),
+}
+"""Calibrated default TDP fractions by class of job (see the module notes)."""
+
+DEFAULT_TDP_FRACTION = POWER_CLASSES["unknown"].fraction
+"""Average draw as a fraction of TDP when nothing about the job is known [-]."""
+
+TDP_FRACTION_RANGE = (POWER_CLASSES["unknown"].low, POWER_CLASSES["unknown"].high)
+"""Low and high ends of the default TDP fraction when nothing about the job is known [-]."""
+
+
+def power_class(model_params: float | None = None, accelerators: int | None = None) -> PowerClass:
+    """The class of job whose calibrated TDP fraction applies.
+
+    Parameters
+    ----------
+    model_params : float, optional
+        Parameters of the model being trained [-]; decides the class when given.
+    accelerators : int, optional
+        Accelerators in the job [-]; with the model size unknown, ``>= 64`` means an LLM-scale job.
+
+    Returns
+    -------
+    PowerClass
+        Central fraction, range and basis.
+
+    Notes
+    -----
+    N < 5e7 → small; 5e7 ≤ N < 1e9 → mid; N ≥ 1e9 → large; N unknown: n ≥ 64 → large job, else unknown.
+    Calibrated on measured accelerator energy (module notes).
+
+    References
+    ----------
+    Dodge, J. et al. (2022). Measuring the Carbon Intensity of AI in Cloud Instances. FAccT '22, Table 2.
+    """
+    if model_params is not None:
+        if model_params < SMALL_MODEL_MAX_PARAMS:
+            return POWER_CLASSES["small"]
+        if model_params < MID_MODEL_MAX_PARAMS:
+            return POWER_CLASSES["mid"]
+        return POWER_CLASSES["large"]
+    if accelerators is not None and accelerators >= LARGE_JOB_MIN_ACCELERATORS:
+        return POWER_CLASSES["large_job"]
+    return POWER_CLASSES["unknown"]
+
 
 _FLOPS_PER_TFLOPS = 1e12
 
@@ -66,7 +188,8 @@ def average_power_w(tdp_w: ArrayLike, utilization: ArrayLike) -> NDArray[np.floa
 
     Notes
     -----
-    P = u · TDP. Measured training draw is 54–87 % of TDP (Dodge et al. 2022; Patterson et al. 2021, Table 4).
+    P = u · TDP. Measured training draw is 27–93 % of TDP (Dodge et al. 2022, Table 2; Patterson et al. 2021,
+    Table 4; Olmo 3), depending on the size of the job (:func:`power_class`).
 
     References
     ----------
