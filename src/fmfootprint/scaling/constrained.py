@@ -107,15 +107,21 @@ def data_constrained_loss(
 
     Notes
     -----
-    N' and D' are :func:`effective_params` and :func:`effective_tokens`. With the muennighoff2023 preset and
-    U = 25e9, L(6.34e9, 242e9) = 2.2256440890 and L(8.67e9, 178e9) = 2.2269634075 (datablations README).
+    N' and D' are :func:`effective_params` and :func:`effective_tokens`, both given U_D = min(U, D): a run
+    of D tokens sees at most D unique ones, so U_N is the compute-optimal size for those (the datablations
+    README's ``scaling_law(N, D, U)`` requires U ≤ D and its ``optimal_allocation`` passes min(U, D)). With
+    the muennighoff2023 preset and U = 25e9, L(6.34e9, 242e9) = 2.2256440890 and L(8.67e9, 178e9) =
+    2.2269634075 (datablations README); with U = 100e9 > D = 50e9, L(10e9, 50e9) = 2.2855845 (datablations'
+    function at U = min(U, D)).
 
     References
     ----------
     Muennighoff, N. et al. (2023). Scaling Data-Constrained Language Models. arXiv:2305.16264, eq. 5.
     """
     r_d_star, _ = _stars(law)
-    n_eff = effective_params(params, unique_tokens, law)
-    d_eff = effective_tokens(tokens, unique_tokens, r_d_star)
+    d = positive_array("tokens", tokens)
+    seen = np.minimum(positive_array("unique_tokens", unique_tokens), d)
+    n_eff = effective_params(params, seen, law)
+    d_eff = effective_tokens(d, seen, r_d_star)
     value = law.E + law.A / np.asarray(n_eff) ** law.alpha + law.B / np.asarray(d_eff) ** law.beta
     return float(value) if np.ndim(value) == 0 else value
