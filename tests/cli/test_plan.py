@@ -8,8 +8,11 @@ import pytest
 
 from fmfootprint.cli.main import main
 from fmfootprint.planning import compare_regions, plan
+from fmfootprint.planning.cite import cite_plan
+from fmfootprint.planning.equivalents import everyday_equivalents
 from fmfootprint.scaling.allocate import compute_optimal
 from fmfootprint.scaling.laws import PRESETS
+from fmfootprint.units import format_count, format_number
 
 PLAN_KEYS = {"compute_flops", "params", "tokens", "loss", "tokens_per_param", "law"}
 H100_FLAGS = ("--gpu", "H100", "--gpus", "8", "--mfu", "0.4")
@@ -180,10 +183,61 @@ def test_cli_plan_text_lists_the_regions(capsys) -> None:
     )
     assert code == 0
     lines = out.splitlines()
+    header = next(i for i, line in enumerate(lines) if line.startswith("Region "))
     quebec = next(i for i, line in enumerate(lines) if line.startswith("Quebec (CA-QC)"))
     iowa = next(i for i, line in enumerate(lines) if line.startswith("Iowa (US-IA)"))
-    assert quebec < iowa
-    assert "kg CO2e" in lines[iowa]
+    assert header < quebec < iowa
+    # The headline units (t, MWh, m³), the same columns in every row, aligned on the right.
+    assert "Carbon [t CO2e]" in lines[header]
+    assert "Energy [MWh]" in lines[header]
+    assert "Water [m³]" in lines[header]
+    assert len(lines[quebec]) == len(lines[iowa]) == len(lines[header])
+    flops = plan(accelerator_days=1000, hardware={**H100, "region": "US-IA"}).compute_flops
+    iowa_estimate = compare_regions(flops, ["US-IA"], H100).row("US-IA").estimate
+    assert f" {format_number(iowa_estimate.co2e_kg / 1000)} " in lines[iowa]
+
+
+def test_cli_plan_text_is_a_readable_table(capsys) -> None:
+    code, out, err = _run(capsys, "plan", "--accelerator-days", "1,000", *H100_FLAGS, "--region", "US-IA")
+    assert code == 0
+    assert err == ""
+    expected = plan(accelerator_days=1000, hardware={**H100, "region": "US-IA"})
+    footprint = expected.footprint
+    rows = {}
+    for line in out.splitlines():
+        if line.startswith("  ") and "  " in line.strip():
+            label, value = line.strip().split("  ", 1)
+            rows[label.strip()] = value.strip()
+    assert rows["budget"] == f"1,000 accelerator-days → {format_number(expected.compute_flops)} FLOP"
+    assert rows["parameters"] == format_count(expected.params)
+    assert rows["training tokens"] == format_count(expected.tokens)
+    assert rows["accelerator-hours"] == "24,000 h"
+    assert rows["wall clock"] == "125 days"
+    assert rows["carbon"].startswith(f"{format_number(footprint.co2e_kg / 1000)} t CO2e  (range ")
+    assert rows["energy"].startswith(f"{format_number(footprint.energy_kwh / 1000)} MWh")
+    assert rows["water"].startswith(f"{format_number(footprint.water_l / 1000)} m³")
+    car = everyday_equivalents(co2e_kg=footprint.co2e_kg)[0]
+    assert rows["carbon ≈"] == f"{format_number(car.amount)} {car.unit}"
+    assert "energy_kwh" not in out  # no raw keys
+    assert "e+04" not in out
+    # The warnings are part of the text output, numbered, under their own heading.
+    assert "\nwarnings\n" in out
+    for text in expected.warnings:
+        assert text in out
+
+
+def test_cli_plan_cite_prints_paragraph_and_bibtex(capsys) -> None:
+    argv = ("plan", "--accelerator-days", "1000", *H100_FLAGS, "--region", "US-IA", "--cite")
+    code, out, _ = _run(capsys, *argv)
+    assert code == 0
+    expected = cite_plan(plan(accelerator_days=1000, hardware={**H100, "region": "US-IA"}), "Iowa")
+    assert expected.markdown in out
+    assert expected.bibtex in out
+    code, out, _ = _run(capsys, *argv, "--json")
+    assert code == 0
+    assert json.loads(out)["cite"] == expected.to_dict()
+    code, out, _ = _run(capsys, "plan", "--compute", "1e21", "--cite", "--json")
+    assert json.loads(out)["cite"]["keys"] == ["besiroglu2024"]
 
 
 @pytest.mark.parametrize(
@@ -215,12 +269,15 @@ def test_cli_plan_default_law_gives_about_20_tokens_per_parameter(capsys) -> Non
 def test_cli_plan_text_shows_the_published_spread_and_warns_on_stderr(capsys) -> None:
     code, out, err = _run(capsys, "plan", "--compute", "3.42e22")
     assert code == 0
-    assert "published laws  9–17B parameters, 20–70 tokens/param (4 laws)" in out
+    assert "published laws   9–17B parameters, 20–70 tokens/param (4 laws)" in out
+    assert "compute 3.4e22 is 2.63× above the largest fitted compute (1.3e22)" in out
+    assert err == ""  # text output: the warnings are in the table
+    code, out, err = _run(capsys, "plan", "--compute", "3.42e22", "--json")
     assert "warning: compute 3.4e22 is 2.63× above the largest fitted compute (1.3e22)" in err
-    assert "warning" not in out
     code, out, err = _run(capsys, "plan", "--compute", "1e21")
     assert code == 0
     assert err == ""
+    assert "warnings" not in out
 
 
 def test_cli_plan_with_a_fitted_law_warns_beyond_the_runs_it_was_fitted_on(capsys, tmp_path) -> None:
@@ -238,6 +295,8 @@ def test_cli_plan_with_a_fitted_law_warns_beyond_the_runs_it_was_fitted_on(capsy
     warnings = json.loads(out)["warnings"]
     assert warnings[0].startswith("params 7.3e10 is 12.1× above the largest fitted model (6e9)")
     assert any("below the smallest fitted tokens-per-parameter ratio (10)" in text for text in warnings)
-    code, _, err = _run(capsys, "plan", "--compute", "1e23", "--law-file", str(law_file))
+    code, out, err = _run(capsys, "plan", "--compute", "1e23", "--law-file", str(law_file))
     assert code == 0
+    assert all(text in out for text in warnings)  # the text output lists every warning
+    code, _, err = _run(capsys, "plan", "--compute", "1e23", "--law-file", str(law_file), "--json")
     assert err.count("warning: ") == len(warnings)

@@ -11,10 +11,10 @@ import argparse
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from fmfootprint.cli._output import print_json, print_table
+from fmfootprint.cli._output import print_json
 
 if TYPE_CHECKING:
-    from fmfootprint.planning import RegionComparison
+    from fmfootprint.planning import Plan, RegionComparison
 
 __all__ = ["register", "run"]
 
@@ -35,6 +35,8 @@ _TARGETS = (
 # Other spellings of the caps (the names the app's budget kinds read as).
 _ALIASES = {"--energy-kwh": ("--energy-cap-kwh",), "--co2e-kg": ("--carbon-cap-kg",)}
 _HARDWARE = ("gpu", "gpus", "mfu", "region")
+# Row label of an everyday equivalent, by the footprint quantity it restates.
+_EVERYDAY = {"co2e_kg": "carbon", "energy_kwh": "energy", "water_l": "water"}
 
 
 def _quantity(name: str, *, allow_zero: bool = False) -> Callable[[str], float]:
@@ -111,6 +113,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         metavar="CODE",
         help="also estimate the same run in these regions (e.g. US-IA CA-QC, or US-IA,CA-QC)",
     )
+    p.add_argument(
+        "--cite",
+        action="store_true",
+        help="add a 'cite this estimate' paragraph (Markdown; LaTeX too with --json) and BibTeX entries",
+    )
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=run)
 
@@ -126,7 +133,7 @@ def _region_codes(values: list[str]) -> list[str]:
 
 
 def _warn(warnings: tuple[str, ...]) -> None:
-    """Extrapolation warnings go to stderr: the plan is still printed and the exit status stays 0."""
+    """With --json, extrapolation warnings also go to stderr (the JSON has them); the exit status stays 0."""
     import sys
 
     for text in warnings:
@@ -135,7 +142,6 @@ def _warn(warnings: tuple[str, ...]) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from fmfootprint.planning import compare_regions, plan
-    from fmfootprint.planning.spread import spread_text
 
     targets = {dest: getattr(args, dest) for _, dest, _, _ in _TARGETS}
     hardware = hardware_of(args)
@@ -151,48 +157,119 @@ def run(args: argparse.Namespace) -> int:
         comparison = compare_regions(
             result.compute_flops, _region_codes(args.compare_regions), hardware or {}
         )
-    _warn(result.warnings)
-    payload = result.to_dict()
-    if comparison is not None:
-        payload["regions"] = comparison.to_dict()
+    citation = None
+    if args.cite:
+        from fmfootprint.catalog.grid import get_region
+        from fmfootprint.planning.cite import cite_plan
+
+        region = result.footprint.region if result.footprint is not None else None
+        citation = cite_plan(result, region_name=get_region(region).name if region else None)
     if args.json:
+        _warn(result.warnings)
+        payload = result.to_dict()
+        if comparison is not None:
+            payload["regions"] = comparison.to_dict()
+        if citation is not None:
+            payload["cite"] = citation.to_dict()
         print_json(payload)
         return 0
-    rows = {
-        "law": payload["law"],
-        "compute": f"{payload['compute_flops']:.3e} FLOPs",
-        "params": f"{payload['params']:.3e}",
-        "tokens": f"{payload['tokens']:.3e}",
-        "tokens/param": f"{payload['tokens_per_param']:.1f}",
-        "loss": f"{payload['loss']:.4f} nats/token",
-    }
-    if result.published_laws:
-        rows["published laws"] = spread_text(result.published_laws)
-    if "flops_saved" in payload:
-        rows["lifetime"] = f"{payload['lifetime_flops']:.3e} FLOPs"
-        rows["saved"] = f"{payload['flops_saved']:.3e} FLOPs vs the Chinchilla-optimal model"
-    footprint = payload.get("footprint")
-    if footprint:
-        for key in ("energy_kwh", "co2e_kg", "water_l", "hours"):
-            if footprint.get(key) is not None:
-                rows[key] = f"{footprint[key]:.4g}"
-    print_table(rows)
+    _print_plan(result)
     if comparison is not None:
         _print_regions(comparison)
+    if citation is not None:
+        print("\ncite this estimate (Markdown):\n")
+        print(citation.markdown)
+        print("\nBibTeX:\n")
+        print(citation.bibtex)
     return 0
 
 
-def _print_regions(comparison: RegionComparison) -> None:
-    from fmfootprint.units import format_number
+def _section(title: str, rows: dict[str, str]) -> None:
+    print(title)
+    width = max((len(k) for k in rows), default=0)
+    for label, value in rows.items():
+        print(f"  {label:<{width}}  {value}")
 
+
+def _print_plan(result: Plan) -> None:
+    """The plan as labelled sections: the model, its footprint (with everyday equivalents), the warnings."""
+    from fmfootprint.catalog.grid import get_region
+    from fmfootprint.planning.budgets import BUDGET_KINDS
+    from fmfootprint.planning.equivalents import everyday_equivalents
+    from fmfootprint.planning.spread import spread_text
+    from fmfootprint.scaling.laws import PRESETS
+    from fmfootprint.units import format_count, format_number
+
+    preset = PRESETS.get(result.law)
+    model: dict[str, str] = {}
+    flops = f"{format_number(result.compute_flops)} FLOP"
+    if result.budget_kind not in (None, "compute_flops"):
+        kind = str(result.budget_kind)
+        model["budget"] = f"{format_number(result.budget)} {BUDGET_KINDS[kind]} → {flops}"
+    else:
+        model["compute"] = flops
+    model["parameters"] = format_count(result.params)
+    model["training tokens"] = format_count(result.tokens)
+    model["tokens/param"] = format_number(result.tokens_per_param)
+    model["loss"] = f"{result.loss:.4f} nats/token"
+    if result.published_laws:
+        model["published laws"] = spread_text(result.published_laws)
+    if result.lifetime_flops is not None and result.flops_saved is not None:
+        model["inference tokens"] = format_count(result.inference_tokens or 0.0)
+        model["lifetime compute"] = f"{format_number(result.lifetime_flops)} FLOP"
+        model["saved"] = f"{format_number(result.flops_saved)} FLOP vs the compute-optimal model"
+    _section(f"plan  (law: {preset.display_name if preset is not None else result.law})", model)
+    footprint = result.footprint
+    if footprint is not None:
+        region = get_region(footprint.region).name if footprint.region else None
+        where = f"{region} ({footprint.region})" if region else "no region"
+        ranges = footprint.ranges
+
+        def ranged(key: str, value: float, scale: float, unit: str) -> str:
+            text = f"{format_number(value / scale)} {unit}"
+            low_high = ranges.get(key)
+            if low_high is not None and low_high[0] != low_high[1]:
+                low, high = (format_number(bound / scale) for bound in low_high)
+                text += f"  (range {low} – {high} {unit})"
+            return text
+
+        rows = {
+            "accelerator-hours": f"{format_number(footprint.gpu_hours)} h",
+            "wall clock": (
+                f"{format_number(footprint.hours / 24.0)} days" if footprint.hours is not None else "–"
+            ),
+            "energy": ranged("energy_kwh", footprint.energy_kwh, 1000.0, "MWh"),
+            "carbon": ranged("co2e_kg", footprint.co2e_kg, 1000.0, "t CO2e"),
+            "  operational": f"{format_number(footprint.co2e_operational_kg / 1000.0)} t CO2e",
+            "  embodied": f"{format_number(footprint.co2e_embodied_kg / 1000.0)} t CO2e",
+            "water": ranged("water_l", footprint.water_l, 1000.0, "m³"),
+        }
+        for item in everyday_equivalents(footprint.co2e_kg, footprint.energy_kwh, footprint.water_l):
+            rows[f"  {_EVERYDAY[item.quantity]} ≈"] = f"{format_number(item.amount)} {item.unit}"
+        print()
+        _section(f"footprint  ({footprint.gpus} × {footprint.gpu}, {where})", rows)
+    if result.warnings:
+        print()
+        _section("warnings", {f"{i}.": text for i, text in enumerate(result.warnings, 1)})
+
+
+def _print_regions(comparison: RegionComparison) -> None:
+    """The region comparison as an aligned table in the headline units (t CO2e, MWh, m³)."""
+    from fmfootprint.planning.labels import REGION_COLUMNS, region_rows
+
+    rows = region_rows(comparison)
+    widths = {col: max(len(col), *(len(row[col]) for row in rows)) for col in REGION_COLUMNS}
     print("\nthe same run by region (lowest carbon first):")
-    table = {
-        f"{row.name} ({row.region})": (
-            f"{format_number(row.estimate.grid_intensity_g_per_kwh, digits=4)} gCO2e/kWh  "
-            f"{format_number(row.estimate.energy_kwh, digits=4)} kWh  "
-            f"{format_number(row.co2e_kg, digits=4)} kg CO2e  "
-            f"{format_number(row.estimate.water_l, digits=4)} L"
+    print(
+        "  ".join(
+            col.ljust(widths[col]) if i == 0 else col.rjust(widths[col])
+            for i, col in enumerate(REGION_COLUMNS)
         )
-        for row in comparison
-    }
-    print_table(table)
+    )
+    for row in rows:
+        print(
+            "  ".join(
+                row[col].ljust(widths[col]) if i == 0 else row[col].rjust(widths[col])
+                for i, col in enumerate(REGION_COLUMNS)
+            )
+        )
