@@ -81,9 +81,44 @@ def test_text_table_lists_outputs_and_assumptions(capsys) -> None:
     assert "host power not counted" in out
 
 
+def test_site_defaults_are_said_next_to_the_answer(capsys) -> None:
+    # Issue 15: a country row has no PUE/WUE/EWIF; the text names the defaults used, the JSON lists them.
+    assert main(["estimate", "--gpu", "H100", "--gpus", "8", "--hours", "10", "--region", "DE"]) == 0
+    out = capsys.readouterr().out
+    assert "defaults used (DE has none): PUE 1.56, WUE 1.8 L/kWh, EWIF 3.142 L/kWh" in out
+    payload = _json(capsys, "--gpu", "H100", "--hours", "10", "--region", "DE", "--pue", "1.2")
+    assert payload["defaults_used"] == ["wue_l_per_kwh", "ewif_l_per_kwh"]
+    assert (
+        _json(
+            capsys,
+            "--gpu",
+            "H100",
+            "--hours",
+            "1",
+            "--pue",
+            "1.1",
+            "--grid-intensity",
+            "50",
+            "--wue",
+            "0",
+            "--ewif",
+            "1",
+        )["defaults_used"]
+        == []
+    )
+
+
+def test_params_picks_the_calibrated_power_class(capsys) -> None:
+    small = _json(capsys, "--gpu", "V100 SXM2", "--hours", "19", "--params", "5.7e6")
+    unknown = _json(capsys, "--gpu", "V100 SXM2", "--hours", "19")
+    assert small["energy_it_kwh"] == pytest.approx(19 * 300 * 0.317 / 1000)
+    assert unknown["energy_it_kwh"] == pytest.approx(19 * 300 * 0.75 / 1000)
+
+
 @pytest.mark.parametrize(
     ("argv", "fragment"),
     [
+        (["--hours", "3", "--gpu", "H100", "--params", "0"], "--params must be > 0"),
         (["--hours", "-3", "--power-w", "300"], "hours must be >= 0"),
         (["--hours", "3", "--power-w", "300", "--pue", "0.8"], "pue must be >= 1"),
         (["--flops", "1e20", "--mfu", "1.5", "--gpu", "A100"], "mfu must be in (0, 1]"),

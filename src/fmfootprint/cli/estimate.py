@@ -27,6 +27,21 @@ _ROWS = (
 )
 
 
+_SITE_LABELS = {
+    "pue": "PUE",
+    "grid_intensity_g_per_kwh": "grid intensity",
+    "wue_l_per_kwh": "WUE",
+    "ewif_l_per_kwh": "EWIF",
+}
+
+
+_FLAGS = {"model_params": "--params"}
+
+
+def _unit_suffix(unit: str) -> str:
+    return "" if unit in ("", "-") else f" {unit.split(' ')[0]}"
+
+
 # The estimate() inputs that the run flags set, by argparse destination.
 ESTIMATE_INPUTS: tuple[str, ...] = (
     "gpu",
@@ -51,6 +66,7 @@ ESTIMATE_INPUTS: tuple[str, ...] = (
     "usage_fraction",
     "precision",
     "peak_tflops",
+    "model_params",
 )
 
 
@@ -87,10 +103,20 @@ def add_estimate_arguments(container: Any, *, require_run: bool = True) -> dict[
         type=float,
         help="peak TFLOP/s per accelerator (instead of the catalog's)",
     )
+    container.add_argument(
+        "--params",
+        dest="model_params",
+        metavar="N",
+        type=float,
+        help="parameters of the model trained (picks the calibrated default power)",
+    )
     power_group = container.add_mutually_exclusive_group()
     power_group.add_argument("--power-w", metavar="W", type=float, help="average power per accelerator [W]")
     power_group.add_argument(
-        "--utilization", metavar="F", type=float, help="average draw as a fraction of TDP (default 0.75)"
+        "--utilization",
+        metavar="F",
+        type=float,
+        help="average draw as a fraction of TDP (default: calibrated by job size)",
     )
     container.add_argument(
         "--host-power-w", metavar="W", type=float, help="host power per server [W] (default: not counted)"
@@ -119,7 +145,7 @@ def add_estimate_arguments(container: Any, *, require_run: bool = True) -> dict[
     container.add_argument(
         "--usage-fraction", metavar="F", type=float, help="fraction of life in use (default 0.85)"
     )
-    return {dest: "--" + dest.replace("_", "-") for dest in ESTIMATE_INPUTS}
+    return {dest: _FLAGS.get(dest, "--" + dest.replace("_", "-")) for dest in ESTIMATE_INPUTS}
 
 
 def estimate_from_args(args: argparse.Namespace) -> Any:
@@ -174,6 +200,14 @@ def run(args: argparse.Namespace) -> int:
             text += f"   [bounds {format_number(low, digits=4)} - {format_number(high, digits=4)}]"
         rows[label] = text
     print_table(rows)
+    defaults = result.defaults_used()
+    if defaults:
+        named = ", ".join(
+            f"{_SITE_LABELS[a.name]} {format_number(a.value, digits=4)}{_unit_suffix(a.unit)}"
+            for a in defaults
+        )
+        where = f"{result.region} has none" if result.region else "no region given"
+        sys.stdout.write(f"\ndefaults used ({where}): {named}; sources under assumptions\n")
     if "uncertainty" in payload:
         mc = payload["uncertainty"]
         sys.stdout.write(

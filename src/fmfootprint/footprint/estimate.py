@@ -60,6 +60,9 @@ OUTPUT_KEYS = (
 )
 """Numeric outputs of an estimate, in the order of :meth:`Estimate.to_dict` (each has a range)."""
 
+SITE_FACTOR_NAMES = ("pue", "grid_intensity_g_per_kwh", "wue_l_per_kwh", "ewif_l_per_kwh")
+"""Assumption names of the site factors (:meth:`Estimate.defaults_used`)."""
+
 _RANGED_KEYS = (*OUTPUT_KEYS, "co2e_embodied_gpu_kg", "co2e_embodied_server_kg")
 _STAGE_RANGES = ("energy_kwh", "co2e_operational_kg", "co2e_embodied_kg", "co2e_kg", "water_l")
 
@@ -129,6 +132,15 @@ class Estimate:
         """The outputs for other values of the factors (arrays broadcast together)."""
         return self._model.evaluate(values)
 
+    def defaults_used(self) -> tuple[Assumption, ...]:
+        """The site factors (PUE, grid intensity, WUE, EWIF) that came from a default, the site having none.
+
+        Surfaces show these next to the answer (issue 15: every default said where the answer is shown).
+        """
+        return tuple(
+            a for a in self.assumptions if a.name in SITE_FACTOR_NAMES and a.source.startswith("default")
+        )
+
     def to_dict(self) -> dict[str, Any]:
         """The ``fmfootprint estimate --json`` payload."""
         payload: dict[str, Any] = {
@@ -150,6 +162,7 @@ class Estimate:
             "co2e_embodied_server_kg": self.co2e_embodied_server_kg,
             "ranges": {key: [low, high] for key, (low, high) in self.ranges.items()},
             "assumptions": [a.to_dict() for a in self.assumptions],
+            "defaults_used": [a.name for a in self.defaults_used()],
             "method": self.method,
             "gpu": self.gpu,
             "gpus": self.gpus,
