@@ -1,0 +1,1 @@
+"""Alembic migrations of the SQL run ledger (:mod:`fmfootprint.fleet.ledger_db` runs them itself)."""
