@@ -27,6 +27,11 @@ HUBER_DELTA = 1e-3
 FloatArray = NDArray[np.float64]
 
 
+#: Most cells (rows of θ × runs) one temporary array may hold [cells]; a larger batch is evaluated over
+#: slices of the runs and summed, so memory stays near 20 such arrays (≈ 0.3 GB) whatever the rows × starts.
+MAX_CELLS = 1 << 21
+
+
 class Data:
     """log N, log D and log L of the runs, precomputed once (each shape (n,))."""
 
@@ -35,6 +40,24 @@ class Data:
         self.log_d = np.log(np.asarray(tokens, dtype=float))
         self.log_l = np.log(np.asarray(loss, dtype=float))
         self.n = self.log_n.size
+
+    def part(self, index: slice | NDArray[np.intp]) -> Data:
+        """The runs at ``index`` (a slice gives views, no copy)."""
+        out = object.__new__(Data)
+        out.log_n, out.log_d, out.log_l = self.log_n[index], self.log_d[index], self.log_l[index]
+        out.n = out.log_n.size
+        return out
+
+
+def _blocks(rows: int, data: Data, weights: FloatArray | None) -> list[tuple[Data, FloatArray | None]]:
+    """(runs, weights) slices with at most :data:`MAX_CELLS` cells each for a batch of ``rows`` θ rows."""
+    if rows * data.n <= MAX_CELLS:
+        return [(data, weights)]
+    step = max(1, MAX_CELLS // max(rows, 1))
+    return [
+        (data.part(slice(lo, lo + step)), None if weights is None else weights[..., lo : lo + step])
+        for lo in range(0, data.n, step)
+    ]
 
 
 def _terms(theta: FloatArray, data: Data) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
@@ -65,18 +88,31 @@ def huber(r: FloatArray, delta: float = HUBER_DELTA) -> FloatArray:
 
 
 def objective(theta: FloatArray, data: Data, weights: FloatArray | None = None) -> FloatArray:
-    """Σ w·Huber(r) for each row of ``theta`` (K, 5) → (K,)."""
-    r, _, _, _ = _terms(np.atleast_2d(theta), data)
-    h = huber(r)
-    total: FloatArray = h.sum(axis=1) if weights is None else (h * weights).sum(axis=1)
+    """Σ w·Huber(r) for each row of ``theta`` (K, 5) → (K,), summed over slices of the runs if large."""
+    theta = np.atleast_2d(theta)
+    total: FloatArray = np.zeros(theta.shape[0])
+    for part, w in _blocks(theta.shape[0], data, weights):
+        h = huber(_terms(theta, part)[0])
+        total += h.sum(axis=1) if w is None else (h * w).sum(axis=1)
     return total
 
 
 def objective_and_gradient(
     theta: FloatArray, data: Data, weights: FloatArray | None = None
 ) -> tuple[FloatArray, FloatArray]:
-    """Objective (K,) and analytic gradient (K, 5)."""
+    """Objective (K,) and analytic gradient (K, 5), summed over slices of the runs if large."""
     theta = np.atleast_2d(theta)
+    value, grad = np.zeros(theta.shape[0]), np.zeros((theta.shape[0], 5))
+    for part, w in _blocks(theta.shape[0], data, weights):
+        f, g = _objective_and_gradient(theta, part, w)
+        value += f
+        grad += g
+    return value, grad
+
+
+def _objective_and_gradient(
+    theta: FloatArray, data: Data, weights: FloatArray | None
+) -> tuple[FloatArray, FloatArray]:
     r, s1, s2, s3 = _terms(theta, data)
     h = huber(r)
     psi = np.clip(r, -HUBER_DELTA, HUBER_DELTA)
@@ -99,10 +135,25 @@ def objective_gradient_hessian(
 ) -> tuple[FloatArray, FloatArray, FloatArray]:
     """Objective (K,), gradient (K, 5) and exact Hessian (K, 5, 5) (piecewise: Huber'' is 1 or 0).
 
+    Summed over slices of the runs when the batch is large (:data:`MAX_CELLS`).
+
     With J the (5,) Jacobian of p, H = Σ w [1{|r| ≤ δ} J Jᵀ + ψ(r) ∇²p], and ∇²p = diag-block of the
     softmax covariance: ∇²p over (u1, u2, u3) is diag(s) − s sᵀ, mapped to θ by ∂u/∂θ.
     """
     theta = np.atleast_2d(theta)
+    count = theta.shape[0]
+    value, grad, hess = np.zeros(count), np.zeros((count, 5)), np.zeros((count, 5, 5))
+    for part, w in _blocks(count, data, weights):
+        f, g, h = _objective_gradient_hessian(theta, part, w)
+        value += f
+        grad += g
+        hess += h
+    return value, grad, hess
+
+
+def _objective_gradient_hessian(
+    theta: FloatArray, data: Data, weights: FloatArray | None
+) -> tuple[FloatArray, FloatArray, FloatArray]:
     r, s1, s2, s3 = _terms(theta, data)
     inside = (np.abs(r) <= HUBER_DELTA).astype(float)
     h = huber(r)
@@ -169,6 +220,7 @@ def newton(
     max_iter: int = 200,
     rtol: float = 1e-13,
     on_converged: object = None,
+    projection: FloatArray | None = None,
 ) -> tuple[FloatArray, FloatArray, NDArray[np.bool_]]:
     """Batched saddle-free Newton with backtracking (Armijo) line search, one row of ``theta`` per problem.
 
@@ -177,13 +229,22 @@ def newton(
     lowers its objective by less than ``rtol`` relatively, or no step length lowers it at all (a kink of the
     piecewise-quadratic objective). Rows that stop leave the batch, so the cost falls as problems converge.
 
-    ``on_converged(count)`` is called with the number of rows that stopped in each iteration (progress bars).
+    ``projection`` (5, p), for a constrained form (:mod:`fmfootprint.scaling.forms`): the rows of ``theta``
+    are then the p free parameters φ, θ = P φ; the gradient is Pᵀ∇θ and the Hessian Pᵀ H P.
 
-    Returns the final θ (K, 5), objective (K,) and a converged flag (K,).
+    ``on_converged(count)`` is called with the number of rows that stopped in each iteration, and once at
+    the end with the rows that reached ``max_iter`` unconverged, so a progress bar reaches the batch size.
+
+    Returns the final θ (K, 5) (or φ (K, p)), objective (K,) and a converged flag (K,).
     """
     theta = np.array(theta, dtype=float, copy=True)
+    basis = None if projection is None else np.asarray(projection, dtype=float)
+
+    def lift(phi: FloatArray) -> FloatArray:
+        return phi if basis is None else phi @ basis.T
+
     count = theta.shape[0]
-    values = objective(theta, data, weights)
+    values = objective(lift(theta), data, weights)
     converged = np.zeros(count, dtype=bool)
     active = np.arange(count)
     for _ in range(max_iter):
@@ -191,7 +252,10 @@ def newton(
             break
         w_act = None if weights is None else weights[active]
         th = theta[active]
-        f, g, h = objective_gradient_hessian(th, data, w_act)
+        f, g, h = objective_gradient_hessian(lift(th), data, w_act)
+        if basis is not None:
+            g = g @ basis
+            h = np.einsum("ji,kjl,lm->kim", basis, h, basis)
         eigval, eigvec = np.linalg.eigh(h)
         scale = np.abs(eigval).max(axis=1, keepdims=True)
         eigval = np.maximum(np.abs(eigval), 1e-10 * np.maximum(scale, 1e-300))
@@ -204,7 +268,7 @@ def newton(
         for _ls in range(40):
             cand = th[pending] + t[pending, None] * step[pending]
             w_pen = None if w_act is None else w_act[pending]
-            fc = objective(cand, data, w_pen)
+            fc = objective(lift(cand), data, w_pen)
             ok = fc <= f[pending] + 1e-4 * t[pending] * slope[pending]
             hit = pending[ok]
             new_th[hit] = cand[ok]
@@ -221,4 +285,6 @@ def newton(
         if callable(on_converged):
             on_converged(int(done.sum()))
         active = active[~done]
+    if callable(on_converged) and active.size:
+        on_converged(int(active.size))  # stopped at max_iter: finished, not converged
     return theta, values, converged

@@ -18,6 +18,12 @@ implementation (scipy L-BFGS-B with finite-difference gradients from every start
 
 The bootstrap warm-starts every resample from the full-data optimum and from the distinct local optima the
 screen found, and optimises all resamples at once (resampling is a weight vector of counts per run).
+
+``form=`` picks a functional form of :mod:`fmfootprint.scaling.forms` (``chinchilla``, the default, or
+Gadre et al. 2024's over-training form ``gadre2024``): the same objective, grid (the starts that satisfy the
+form's ties) and bootstrap. Memory does not grow with rows × starts (:mod:`fmfootprint.scaling._search`);
+bootstrap resamples are capped at :data:`MAX_BOOTSTRAP` and resamples × runs at
+:data:`MAX_BOOTSTRAP_CELLS`.
 """
 
 from __future__ import annotations
@@ -31,50 +37,49 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike, NDArray
-from scipy.optimize import minimize
 
 from fmfootprint.errors import FootprintInputError
 from fmfootprint.scaling import _objective as obj
+from fmfootprint.scaling import _search
+from fmfootprint.scaling._search import MAX_BOOTSTRAP, MAX_BOOTSTRAP_CELLS
+from fmfootprint.scaling.forms import Form, get_form
 from fmfootprint.scaling.laws import ChinchillaLaw
 from fmfootprint.scaling.ranges import FittedRange
-from fmfootprint.scaling.runs import load_runs
+from fmfootprint.scaling.runs import MIN_RUNS, load_runs, prepare_runs  # noqa: F401 (MIN_RUNS: re-export)
 
 # load_runs lives in fmfootprint.scaling.runs and stays importable from here.
-__all__ = ["BootstrapResult", "FitResult", "bootstrap", "fit", "load_runs"]
+__all__ = [
+    "MAX_BOOTSTRAP",
+    "MAX_BOOTSTRAP_CELLS",
+    "BootstrapResult",
+    "FitResult",
+    "bootstrap",
+    "fit",
+    "load_runs",
+]
 
-MIN_RUNS = 5
 PARAM_NAMES = ("E", "A", "B", "alpha", "beta")
 _CITATION = "fitted with Hoffmann et al. 2022 App. D.2 (Huber δ=1e-3 on log loss, 4,500-start grid)"
 
 
-# --------------------------------------------------------------------------------------------- runs
+def _citation(form: Form) -> str:
+    if not form.tied:
+        return _CITATION
+    return f"{form.citation}; {_CITATION.removeprefix('fitted with ')} restricted to the form's ties"
 
 
-def _prepare(runs: pd.DataFrame | str | Path, exclude_top_loss: int) -> pd.DataFrame:
-    frame = load_runs(runs)  # validates DataFrames too
-    k = int(exclude_top_loss)
-    if k != exclude_top_loss or k < 0:
-        raise FootprintInputError(f"exclude_top_loss must be a whole number >= 0, got {exclude_top_loss!r}")
-    if k:
-        if k >= len(frame):
-            raise FootprintInputError(f"exclude_top_loss={k} would drop all {len(frame)} runs")
-        # Besiroglu et al.: keep runs whose loss is below the k-th largest loss.
-        threshold = np.sort(frame["loss"].to_numpy())[-k]
-        frame = frame[frame["loss"] < threshold]
-    if len(frame) < MIN_RUNS:
-        raise FootprintInputError(
-            f"need at least {MIN_RUNS} runs to fit the 5 law parameters, got {len(frame)}"
-        )
-    return frame.reset_index(drop=True)
+def _show_progress(progress: bool | None) -> bool | None:
+    """tqdm's ``disable``: None (the default) draws only when stderr is a terminal."""
+    return None if progress is None else not progress
 
 
 # -------------------------------------------------------------------------------------------- fit
 
 
-def _theta_to_law(theta: NDArray[np.float64], name: str = "") -> ChinchillaLaw:
+def _theta_to_law(theta: NDArray[np.float64], name: str = "", citation: str = _CITATION) -> ChinchillaLaw:
     a, b, e, alpha, beta = (float(x) for x in theta)
     return ChinchillaLaw(
-        E=math.exp(e), A=math.exp(a), B=math.exp(b), alpha=alpha, beta=beta, name=name, citation=_CITATION
+        E=math.exp(e), A=math.exp(a), B=math.exp(b), alpha=alpha, beta=beta, name=name, citation=citation
     )
 
 
@@ -102,6 +107,9 @@ class FitResult:
         Highest-loss runs dropped before fitting.
     method : str
         "screen" or "exhaustive".
+    form : str
+        The functional form fitted (:mod:`fmfootprint.scaling.forms`); its own parameters are
+        :attr:`form_parameters`.
     """
 
     law: ChinchillaLaw
@@ -114,6 +122,12 @@ class FitResult:
     exclude_top_loss: int = 0
     method: str = "screen"
     local_optima: NDArray[np.float64] = field(repr=False, default_factory=lambda: np.empty((0, 5)))
+    form: str = "chinchilla"
+
+    @property
+    def form_parameters(self) -> dict[str, float]:
+        """The form's own parameters (Gadre's E, a, b, eta for ``gadre2024``; empty for chinchilla)."""
+        return get_form(self.form).parameters(self.law.to_dict())
 
     def predict(self, params: ArrayLike, tokens: ArrayLike) -> float | NDArray[np.float64]:
         """Predicted loss [nats/token] for ``params`` [parameters] and ``tokens`` [tokens]."""
@@ -130,32 +144,12 @@ class FitResult:
             "n_starts": self.n_starts,
             "exclude_top_loss": self.exclude_top_loss,
             "method": self.method,
+            "form": self.form,
+            **({"form_parameters": self.form_parameters} if self.form_parameters else {}),
             "name": law["name"],
             "citation": law["citation"],
             **({"fitted_range": law["fitted_range"]} if "fitted_range" in law else {}),
         }
-
-
-def _polish(theta: NDArray[np.float64], data: obj.Data) -> tuple[NDArray[np.float64], float]:
-    def fun(x: NDArray[np.float64]) -> tuple[float, NDArray[np.float64]]:
-        f, g = obj.objective_and_gradient(x[None, :], data)
-        return float(f[0]), g[0]
-
-    result = minimize(
-        fun, theta, jac=True, method="L-BFGS-B", options={"ftol": 1e-15, "gtol": 1e-13, "maxiter": 5000}
-    )
-    return np.asarray(result.x, dtype=float), float(result.fun)
-
-
-def _distinct(
-    thetas: NDArray[np.float64], values: NDArray[np.float64], tol: float = 1e-4
-) -> NDArray[np.float64]:
-    """Rows of ``thetas`` (sorted by value) that differ from every earlier kept row by more than ``tol``."""
-    kept: list[NDArray[np.float64]] = []
-    for i in np.argsort(values):
-        if all(np.max(np.abs(thetas[i] - k)) > tol for k in kept):
-            kept.append(thetas[i])
-    return np.array(kept) if kept else np.empty((0, 5))
 
 
 def fit(
@@ -165,6 +159,7 @@ def fit(
     method: str = "screen",
     screen: int = 32,
     progress: bool | None = None,
+    form: str = "chinchilla",
 ) -> FitResult:
     """Fit L̂(N, D) = E + A/N^α + B/D^β to training runs (Hoffmann et al. 2022, App. D.2).
 
@@ -180,7 +175,11 @@ def fit(
     screen : int
         Starts kept by the screen.
     progress : bool, optional
-        Show a progress bar on stderr (exhaustive method; the screen takes a fraction of a second).
+        Show a progress bar on stderr (exhaustive method; the screen takes a fraction of a second); the
+        default draws one only when stderr is a terminal.
+    form : str
+        The functional form (:func:`fmfootprint.scaling.forms.get_form`): ``chinchilla`` (default) or
+        ``gadre2024`` (Gadre et al. 2024 eq. (4), α = β); an unknown name lists the valid ones.
 
     Returns
     -------
@@ -198,52 +197,46 @@ def fit(
     Hoffmann, J. et al. (2022). arXiv:2203.15556, App. D.2. Besiroglu, T., Erdil, E., Barnett, M., You, J.
     (2024). Chinchilla Scaling: A replication attempt. arXiv:2404.10102, §2 and Table 1.
     """
-    frame = _prepare(runs, exclude_top_loss)
+    shape = get_form(form)
+    if method not in ("screen", "exhaustive"):
+        raise FootprintInputError(f"unknown fit method {method!r}; valid methods: screen, exhaustive")
+    frame = prepare_runs(runs, exclude_top_loss)
     data = obj.Data(frame["params"].to_numpy(), frame["tokens"].to_numpy(), frame["loss"].to_numpy())
-    grid = obj.initial_grid()
+    grid = shape.grid(obj.initial_grid())
     if method == "screen":
         screen = max(1, min(int(screen), len(grid)))
-        # Far-off starts overflow harmlessly to inf/nan; they are screened out or rejected by the line search.
-        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            start_values = obj.objective(grid, data)
-            order = np.argsort(np.where(np.isfinite(start_values), start_values, np.inf))[:screen]
-            thetas, values, _ = obj.newton(grid[order], data)
+        phis, values = _search.search(grid, data, shape, keep=screen, exhaustive=False)
         n_starts = screen
-    elif method == "exhaustive":
+    else:
         from tqdm import tqdm
 
-        with (
-            tqdm(total=len(grid), disable=not progress, desc="fit", unit="start") as bar,
-            np.errstate(over="ignore", invalid="ignore"),
-        ):
-            thetas, values, _ = obj.newton(grid, data, on_converged=bar.update)
+        with tqdm(total=len(grid), disable=_show_progress(progress), desc="fit", unit="start") as bar:
+            phis, values = _search.search(
+                grid, data, shape, keep=len(grid), exhaustive=True, on_converged=bar.update
+            )
         n_starts = len(grid)
-    else:
-        raise FootprintInputError(f"unknown fit method {method!r}; valid methods: screen, exhaustive")
     finite = np.isfinite(values)
     if not finite.any():
         raise FootprintInputError("the fit did not converge from any start; check the runs' values")
-    thetas, values = thetas[finite], values[finite]
-    best_rows = np.argsort(values)[:3]
-    polished = [_polish(thetas[i], data) for i in best_rows]
-    candidates = [(values[i], thetas[i]) for i in best_rows] + [(f, t) for t, f in polished]
-    best_value, best_theta = min(candidates, key=lambda pair: pair[0])
-    converged = int(np.sum(np.abs(values - best_value) <= 1e-6 * abs(best_value)))
+    phis, values = phis[finite], values[finite]
+    best_phi, best_value, converged = _search.best(phis, values, data, shape)
+    best_theta = shape.to_theta(best_phi)[0]
     residuals = obj.residuals(best_theta, data)[0]
     return FitResult(
         law=replace(
-            _theta_to_law(best_theta),
+            _theta_to_law(best_theta, citation=_citation(shape)),
             fitted_range=FittedRange.of_runs(frame["params"].to_numpy(), frame["tokens"].to_numpy()),
         ),
-        objective=float(best_value),
+        objective=best_value,
         n_points=data.n,
-        converged_starts=max(converged, 1),
+        converged_starts=converged,
         n_starts=n_starts,
         residuals=residuals,
         theta=np.asarray(best_theta, dtype=float),
         exclude_top_loss=int(exclude_top_loss),
         method=method,
-        local_optima=_distinct(thetas, values),
+        local_optima=shape.to_theta(_search.distinct(phis, values)) if len(phis) else np.empty((0, 5)),
+        form=shape.name,
     )
 
 
@@ -258,7 +251,8 @@ class BootstrapResult:
     Attributes
     ----------
     samples : DataFrame
-        One row per resample, columns E, A, B, alpha, beta.
+        One row per resample, columns E, A, B, alpha, beta (and the form's own parameters after them,
+        e.g. a, b, eta for ``gadre2024``).
     point : FitResult
         The fit on all runs.
     n : int
@@ -288,8 +282,19 @@ class BootstrapResult:
         low, high = _quantiles(level)
         return {
             name: (float(np.quantile(self.samples[name], low)), float(np.quantile(self.samples[name], high)))
-            for name in PARAM_NAMES
+            for name in self.samples.columns
         }
+
+    @property
+    def not_converged(self) -> int:
+        """Resamples whose optimiser stopped at its iteration limit before converging."""
+        return self.n - self.converged
+
+    def convergence_text(self) -> str:
+        """'3,552 of 4,000 resamples converged' (the line the CLI and the Fit page show)."""
+        from fmfootprint.units import format_count
+
+        return f"{format_count(self.converged)} of {format_count(self.n)} resamples converged"
 
     def interval_of(self, fn: Callable[[ChinchillaLaw], Any], level: float = 0.95) -> tuple[Any, Any]:
         """Percentile interval of any planned quantity ``fn(law)`` (float or array) over the resamples.
@@ -326,6 +331,9 @@ def bootstrap(
     seed: int = 0,
     exclude_top_loss: int = 0,
     progress: bool | None = None,
+    *,
+    form: str = "chinchilla",
+    on_progress: Callable[[int, int], object] | None = None,
 ) -> BootstrapResult:
     """Refit the law on ``n`` resamples (with replacement) of the runs (Besiroglu et al. 2024, §3).
 
@@ -334,13 +342,20 @@ def bootstrap(
     runs : DataFrame, str or Path
         As for :func:`fit`.
     n : int
-        Resamples (Epoch used 4,000).
+        Resamples (Epoch used 4,000); at most :data:`MAX_BOOTSTRAP`, and resamples × runs at most
+        :data:`MAX_BOOTSTRAP_CELLS`.
     seed : int
         Seed for ``numpy.random.default_rng``; the same seed gives the same samples.
     exclude_top_loss : int
         As for :func:`fit`, applied once before resampling.
     progress : bool, optional
-        Show a progress bar on stderr.
+        Show a progress bar on stderr; the default draws one only when stderr is a terminal. It counts
+        every resample (converged or stopped at the iteration limit), so it ends at ``n``.
+    form : str
+        As for :func:`fit`.
+    on_progress : callable, optional
+        ``on_progress(done, n)`` after each Newton iteration (the app's progress bar); the last call has
+        ``done == n``.
 
     Notes
     -----
@@ -357,46 +372,60 @@ def bootstrap(
     """
     from tqdm import tqdm
 
-    count = int(n)
-    if count != n or count < 1:
-        raise FootprintInputError(f"bootstrap n must be a whole number >= 1, got {n!r}")
-    frame = _prepare(runs, exclude_top_loss)
-    point = replace(fit(frame), exclude_top_loss=int(exclude_top_loss))
+    shape = get_form(form)
+    frame = prepare_runs(runs, exclude_top_loss)
+    count = _search.check_bootstrap_count(n, len(frame))
+    point = replace(fit(frame, form=shape.name), exclude_top_loss=int(exclude_top_loss))
     data = obj.Data(frame["params"].to_numpy(), frame["tokens"].to_numpy(), frame["loss"].to_numpy())
-    rng = np.random.default_rng(seed)
-    size = data.n
-    draws = rng.integers(0, size, size=(count, size))
-    counts = np.bincount((draws + np.arange(count)[:, None] * size).ravel(), minlength=count * size)
-    weights = counts.reshape(count, size).astype(np.float64)
+    weights = _search.resample_weights(np.random.default_rng(seed), count, data.n)
+    projection = shape.projection() if shape.tied else None
+    done = [0]
+
     with (
-        tqdm(total=count, disable=not progress, desc="bootstrap", unit="resample") as bar,
+        tqdm(total=count, disable=_show_progress(progress), desc="bootstrap", unit="resample") as bar,
         np.errstate(over="ignore", invalid="ignore", divide="ignore"),
     ):
-        best_theta, best_value, converged = obj.newton(
-            np.tile(point.theta, (count, 1)), data, weights, on_converged=bar.update
+
+        def advance(rows: int) -> None:
+            bar.update(rows)
+            done[0] += rows
+            if on_progress is not None:
+                on_progress(min(done[0], count), count)
+
+        best_phi, best_value, converged = obj.newton(
+            np.tile(shape.to_phi(point.theta)[0], (count, 1)),
+            data,
+            weights,
+            on_converged=advance,
+            projection=projection,
         )
-    # Safety: a resample whose objective is lower at another local optimum of the full-data screen than
-    # where its own descent ended is re-optimised from there.
-    for other in point.local_optima[:8]:
-        if np.max(np.abs(other - point.theta)) <= 1e-4:
-            continue
-        rows = np.flatnonzero(obj.objective(np.tile(other, (count, 1)), data, weights) < best_value)
-        if rows.size:
-            with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-                thetas, values, done = obj.newton(np.tile(other, (rows.size, 1)), data, weights[rows])
-            better = values < best_value[rows]
-            best_theta[rows[better]] = thetas[better]
-            best_value[rows[better]] = values[better]
-            converged[rows[better]] = done[better]
-    samples = pd.DataFrame(
-        {
-            "E": np.exp(best_theta[:, 2]),
-            "A": np.exp(best_theta[:, 0]),
-            "B": np.exp(best_theta[:, 1]),
-            "alpha": best_theta[:, 3],
-            "beta": best_theta[:, 4],
-        }
-    )
+        # Safety: a resample whose objective is lower at another local optimum of the full-data screen
+        # than where its own descent ended is re-optimised from there.
+        for other in point.local_optima[:8]:
+            if np.max(np.abs(other - point.theta)) <= 1e-4:
+                continue
+            rows = np.flatnonzero(obj.objective(np.tile(other, (count, 1)), data, weights) < best_value)
+            if rows.size:
+                phis, values, finished = obj.newton(
+                    np.tile(shape.to_phi(other)[0], (rows.size, 1)),
+                    data,
+                    weights[rows],
+                    projection=projection,
+                )
+                better = values < best_value[rows]
+                best_phi[rows[better]] = phis[better]
+                best_value[rows[better]] = values[better]
+                converged[rows[better]] = finished[better]
+    best_theta = shape.to_theta(best_phi)
+    columns = {
+        "E": np.exp(best_theta[:, 2]),
+        "A": np.exp(best_theta[:, 0]),
+        "B": np.exp(best_theta[:, 1]),
+        "alpha": best_theta[:, 3],
+        "beta": best_theta[:, 4],
+    }
+    own = shape.parameters(columns)  # vectorised: arrays in, arrays out
+    samples = pd.DataFrame({**columns, **{k: v for k, v in own.items() if k not in columns}})
     return BootstrapResult(
         samples=samples, point=point, n=count, seed=int(seed), converged=int(converged.sum())
     )

@@ -10,7 +10,10 @@ from numpy.typing import NDArray
 
 from fmfootprint.errors import FootprintInputError, UnknownNameError
 
-__all__ = ["load_runs"]
+__all__ = ["MIN_RUNS", "load_runs", "prepare_runs"]
+
+#: Fewest runs a fit accepts (the Chinchilla form has 5 parameters).
+MIN_RUNS = 5
 
 
 def load_runs(
@@ -77,3 +80,21 @@ def load_runs(
     if "flops" in values:
         values["tokens"] = values["flops"] / (6.0 * values["params"])
     return pd.DataFrame({"params": values["params"], "tokens": values["tokens"], "loss": values["loss"]})
+
+
+def prepare_runs(runs: pd.DataFrame | str | Path, exclude_top_loss: int) -> pd.DataFrame:
+    """The runs :func:`~fmfootprint.scaling.fit.fit` uses: read, the ``exclude_top_loss`` highest losses
+    dropped (Besiroglu et al. 2024 drop 5), at least :data:`MIN_RUNS` left."""
+    frame = load_runs(runs)  # validates DataFrames too
+    k = int(exclude_top_loss)
+    if k != exclude_top_loss or k < 0:
+        raise FootprintInputError(f"exclude_top_loss must be a whole number >= 0, got {exclude_top_loss!r}")
+    if k:
+        if k >= len(frame):
+            raise FootprintInputError(f"exclude_top_loss={k} would drop all {len(frame)} runs")
+        # Besiroglu et al.: keep runs whose loss is below the k-th largest loss.
+        threshold = np.sort(frame["loss"].to_numpy())[-k]
+        frame = frame[frame["loss"] < threshold]
+    if len(frame) < MIN_RUNS:
+        raise FootprintInputError(f"need at least {MIN_RUNS} runs to fit a scaling law, got {len(frame)}")
+    return frame.reset_index(drop=True)
