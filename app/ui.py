@@ -170,3 +170,47 @@ def read_text_upload(upload: Any) -> str:
 def without_html_comments(markdown: str) -> str:
     """``markdown`` without ``<!-- … -->`` comments, which st.markdown would show as text."""
     return re.sub(r"<!--.*?-->\s*", "", markdown, flags=re.DOTALL).strip()
+
+
+#: Width of one headline metric [px]: wide enough for the longest formatted value ("24,000", "0.0774"),
+#: so a row of them wraps onto the next line at 800 px instead of cutting values to "8…".
+METRIC_WIDTH_PX = 190
+
+
+@contextmanager
+def metric_row(key: str) -> Iterator[None]:
+    """A row of headline metrics that wraps on a narrow page (a horizontal flex container)."""
+    with st.container(horizontal=True, wrap=True, key=key, gap="medium"):
+        yield
+
+
+def metric(
+    label: str,
+    value: str,
+    notes: Sequence[str] = (),
+    *,
+    equivalent: str | None = None,
+    source: str | None = None,
+) -> None:
+    """One headline metric of fixed width, with its notes (ranges) and an everyday equivalent below it
+    (the equivalent's source in its tooltip)."""
+    with st.container(width=METRIC_WIDTH_PX, gap=None):
+        st.metric(label, value)
+        for note in notes:
+            st.caption(note)
+        if equivalent:
+            st.caption(equivalent, help=source)
+
+
+def threshold_note(plan: Any) -> str | None:
+    """The regulatory compute-threshold note of a plan, when the library gives one (else None)."""
+    for key, value in plan.to_dict().items():
+        if "threshold" not in key or not value:
+            continue
+        if isinstance(value, str):
+            return value
+        if isinstance(value, dict):
+            note = value.get("note") or value.get("text") or value.get("message")
+            if note:
+                return str(note)
+    return None

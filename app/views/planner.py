@@ -6,9 +6,15 @@ import numpy as np
 import streamlit as st
 
 import charts
+import share
 import ui
 from fmfootprint import planning
 from fmfootprint.catalog.hardware import PRECISIONS
+from fmfootprint.planning.carbon import suggestion_text
+from fmfootprint.planning.cite import cite_plan
+from fmfootprint.planning.equivalents import everyday_equivalents
+from fmfootprint.planning.labels import assumption_rows, region_rows
+from fmfootprint.planning.lifetime import lifetime_choice
 from fmfootprint.planning.spread import spread_text
 from fmfootprint.scaling import allocate
 from fmfootprint.scaling.laws import DEFAULT_LAW, PRESETS, ChinchillaLaw, get_law
@@ -34,6 +40,22 @@ st.title("Plan a training run")
 st.caption(
     "Give a budget; get the compute-optimal model size and number of training tokens (Hoffmann et al. 2022), "
     "its expected loss, and what the run needs and emits on your hardware and grid."
+)
+
+gpu_names = ui.accelerator_names()
+labels = ui.region_labels()
+codes = list(labels)
+preset_names = [name for name, preset in PRESETS.items() if isinstance(preset, ChinchillaLaw)]
+# A shared link (or a reload) carries the inputs in its query: seed the widgets from it, once a session.
+share.restore_inputs(
+    {
+        "budget_kind": list(BUDGET_LABELS),
+        "gpu": gpu_names,
+        "precision": list(PRECISIONS),
+        "region": codes,
+        "law": preset_names,
+        "compare": codes,
+    }
 )
 
 inputs, outputs = st.columns([1, 2.2], gap="large")
@@ -64,7 +86,6 @@ with inputs:
         "Numbers like 1000, 1e23, 2.5T (k, M, B, T, P suffixes) are accepted.",
     )
     st.subheader("Hardware and place")
-    gpu_names = ui.accelerator_names()
     gpu = st.selectbox(
         "Accelerator",
         gpu_names,
@@ -84,8 +105,6 @@ with inputs:
         key="precision",
         help="Which of the accelerator's peak TFLOP/s the MFU applies to.",
     )
-    labels = ui.region_labels()
-    codes = list(labels)
     region = st.selectbox(
         "Region (grid)",
         codes,
@@ -105,9 +124,7 @@ with inputs:
             key="compare",
         )
     st.subheader("Scaling law")
-    law_names = [name for name, preset in PRESETS.items() if isinstance(preset, ChinchillaLaw)] + (
-        [FITTED] if ui.FITTED_LAW in st.session_state else []
-    )
+    law_names = preset_names + ([FITTED] if ui.FITTED_LAW in st.session_state else [])
     law_name = st.selectbox(
         "Law",
         law_names,
@@ -140,6 +157,16 @@ with inputs:
         allow_zero=True,
     )
 
+# The inputs live in the URL: a reload keeps them and a copied link reproduces the plan (a law fitted on
+# the Fit page stays in this session only).
+share.keep_inputs(
+    {
+        key: st.session_state.get(key)
+        for key in (*share.TEXT_KEYS, *share.CHOICE_KEYS, *share.LIST_KEYS)
+        if not (key == "law" and law_name == FITTED)
+    }
+)
+
 with outputs:
     if problems:
         for problem in problems:
@@ -150,19 +177,27 @@ with outputs:
     hardware = {"gpu": gpu, "gpus": gpus, "mfu": mfu, "region": region, "pue": pue, "precision": precision}
     with ui.errors_shown():
         result = planning.plan(**{kind: budget}, law=law, unique_tokens=unique_tokens, hardware=hardware)
-    footprint = result.footprint
-    flops = result.compute_flops
-    st.session_state[ui.PLANNER_PLAN] = result
-
-    st.subheader("The model to train")
-    c1, c2, c3, c4 = st.columns(4)
-    c1.metric("Parameters", format_count(result.params))
-    c2.metric("Training tokens", format_count(result.tokens))
-    c3.metric("Tokens per parameter", format_number(result.tokens_per_param))
-    c4.metric("Expected loss [nats/token]", f"{result.loss:.4f}")
+        # With inference tokens the headline is the lifetime-optimal model for the same loss.
+        choice = lifetime_choice(result, inference_tokens or 0.0, law, hardware)
+    head = choice.headline
+    footprint = head.footprint
+    flops = head.compute_flops
+    st.session_state[ui.PLANNER_PLAN] = head
     law_label = law_name if law_name == FITTED else PRESETS[law_name].display_name
+
+    st.subheader("The model to train" + (" (lifetime optimum)" if choice.lifetime is not None else ""))
+    with ui.metric_row("model_metrics"):
+        ui.metric("Parameters", format_count(head.params))
+        ui.metric("Training tokens", format_count(head.tokens))
+        ui.metric("Tokens per parameter", format_number(head.tokens_per_param))
+        ui.metric("Expected loss [nats/token]", f"{head.loss:.4f}")
     st.caption(f"Training compute {flops:.3g} FLOP · law: {law_label}")
-    for warning in result.warnings:
+    if choice.lifetime is not None:
+        st.info(choice.text(), icon=":material/all_inclusive:")
+    threshold = ui.threshold_note(head)
+    if threshold:
+        st.info(threshold, icon=":material/gavel:")
+    for warning in head.warnings:
         st.warning(f"Extrapolation: {warning}; the law was not fitted on runs this large or small.")
     if result.published_laws:
         st.caption(f"Published laws for this compute: {spread_text(result.published_laws)}.")
@@ -197,8 +232,9 @@ with outputs:
             "fit your own runs on the Fit page to get one."
         )
 
-    st.subheader("What it takes and emits")
+    st.subheader("What it takes and emits" + (" (training)" if choice.lifetime is not None else ""))
     ranges = footprint.ranges
+    everyday = {e.quantity: e for e in everyday_equivalents(footprint.co2e_kg, footprint.energy_kwh)}
     shown = [
         ("GPU-hours", "gpu_hours", 1.0),
         ("Wall clock [days]", "hours", 24.0),
@@ -208,37 +244,72 @@ with outputs:
         ("Operational [t CO2e]", "co2e_operational_kg", 1000.0),
         ("Embodied [t CO2e]", "co2e_embodied_kg", 1000.0),
     ]
-    for row in (shown[:4], shown[4:]):
-        for column, (label, key, scale) in zip(st.columns(4), row, strict=False):
-            column.metric(label, format_number(getattr(footprint, key) / scale))
+    with ui.metric_row("footprint_metrics"):
+        for label, key, scale in shown:
+            notes = []
             if key in ranges and ranges[key][0] != ranges[key][1]:
-                column.caption(f"range {ui.span(ranges[key][0] / scale, ranges[key][1] / scale)}")
+                notes.append(f"range {ui.span(ranges[key][0] / scale, ranges[key][1] / scale)}")
+            same = everyday.get(key)
+            ui.metric(
+                label,
+                format_number(getattr(footprint, key) / scale),
+                notes,
+                equivalent=same.text() if same is not None else None,
+                source=same.source if same is not None else None,
+            )
     with st.expander("Assumptions and sources"):
-        assumptions = [{**a.to_dict(), "value": str(a.value)} for a in footprint.assumptions]
-        st.dataframe(assumptions, hide_index=True, key="assumptions")
+        st.dataframe(assumption_rows(head), hide_index=True, key="assumptions")
 
     with ui.errors_shown():
-        table = planning.compare_regions(flops, [region, *compare], hardware).to_frame()
-        target = result.loss
+        comparison = planning.compare_regions(flops, [region, *compare], hardware)
+        table = comparison.to_frame()
+        target = head.loss
         suggestion = planning.carbon_optimal(
             target, law, hardware, [region, *compare], inference_tokens=inference_tokens or 0.0
         )
-    st.success(
-        f"**Carbon-optimal suggestion** for loss {target:.4f}"
-        + (f" and {format_count(inference_tokens)} inference tokens" if inference_tokens else "")
-        + f": train **{format_count(suggestion.params)} parameters on "
-        f"{format_count(suggestion.tokens)} tokens** in "
-        f"**{labels.get(suggestion.region, suggestion.region)}** → "
-        f"{format_number(suggestion.co2e_kg / 1000.0)} t CO2e over the model's life, vs "
-        f"{format_number(suggestion.baseline_co2e_kg / 1000.0)} t for the compute-optimal "
-        f"model in {labels.get(suggestion.baseline_region, suggestion.baseline_region)} "
-        f"({suggestion.saving_fraction:.0%} less)."
-    )
+    st.success(suggestion_text(suggestion, labels))
     st.caption(
-        "Lifetime = training + serving the inference tokens on the same accelerators, MFU and grid. "
-        "The suggestion minimises that carbon over model size, training tokens and the regions compared"
+        (
+            "Lifetime = training + serving the inference tokens on the same accelerators, MFU and grid. "
+            if choice.lifetime is not None
+            else ""
+        )
+        + "The suggestion minimises that carbon over model size, training tokens and the regions compared"
         + (" (it does not apply the unique-token limit)." if unique_tokens else ".")
     )
+
+    st.subheader("Compare and share")
+    region_label = labels.get(region, region)
+    share.show_pinned(
+        share.scenario(f"{region_label}, {law_label}", head, region_label, law_label, f"{gpus:g} × {gpu}")
+    )
+    payload = head.to_dict()
+    citation = cite_plan(head, region_name=labels.get(region, region).rsplit(" (", 1)[0])
+    share.downloads(
+        [
+            ("Plan (JSON)", lambda: share.as_json(payload), "plan.json", "application/json"),
+            ("Plan (CSV)", lambda: share.plan_csv(payload), "plan.csv", "text/csv"),
+            (
+                "Regions (JSON)",
+                lambda: share.as_json(comparison.to_dict()),
+                "regions.json",
+                "application/json",
+            ),
+            ("Regions (CSV)", lambda: share.records_csv(comparison.to_dict()), "regions.csv", "text/csv"),
+            (
+                "Law (JSON, for --law-file)",
+                lambda: share.as_json(law.to_dict()),
+                "law.json",
+                "application/json",
+            ),
+            ("Cite (Markdown)", lambda: citation.markdown + "\n", "cite.md", "text/markdown"),
+            ("Cite (LaTeX)", lambda: citation.latex + "\n", "cite.tex", "application/x-tex"),
+            ("BibTeX", lambda: citation.bibtex + "\n", "references.bib", "application/x-bibtex"),
+        ]
+    )
+    with st.expander("Cite this estimate"):
+        st.markdown(citation.markdown)
+        st.code(citation.bibtex, language="bibtex")
 
     # Lazy tabs: only the open tab's chart is built and sent (each plotly figure costs ~10 ms here and
     # more in the browser); switching tabs reruns the page.
@@ -266,21 +337,7 @@ with outputs:
     if tab_regions.open:
         with tab_regions:
             st.plotly_chart(charts.regions_chart(table, highlight=region), key="regions")
-            number = st.column_config.NumberColumn
-            st.dataframe(
-                table[
-                    ["region", "name", "grid_intensity_g_per_kwh", "pue", "energy_kwh", "co2e_kg", "water_l"]
-                ],
-                hide_index=True,
-                key="regions_table",
-                column_config={
-                    "grid_intensity_g_per_kwh": number("grid [g CO2e/kWh]", format="%.0f"),
-                    "pue": number("PUE", format="%.2f"),
-                    "energy_kwh": number("energy [kWh]", format="%.0f"),
-                    "co2e_kg": number("carbon [kg CO2e]", format="%.0f"),
-                    "water_l": number("water [L]", format="%.0f"),
-                },
-            )
+            st.dataframe(region_rows(comparison), hide_index=True, key="regions_table")
     if tab_inference.open:
         with tab_inference:
             with ui.errors_shown():

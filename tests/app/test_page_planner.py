@@ -97,14 +97,53 @@ def test_inference_tokens_drive_the_carbon_optimal_suggestion(page) -> None:
     at = page("planner")
     at.text_input(key="inference_tokens").set_value("5T").run()
     assert not at.exception
-    result = at.session_state[ui.PLANNER_PLAN]
-    best = inference_optimal(result.loss, 5e12, get_law("besiroglu2024"))
+    training = library_plan("accelerator_days", 1000, DEFAULT_HARDWARE)
+    best = inference_optimal(training.loss, 5e12, get_law("besiroglu2024"))
     suggestion = at.success[0].value
     assert f"{format_count(best.params)} parameters on {format_count(best.tokens)} tokens" in suggestion
-    assert best.params < result.params  # serving 5T tokens favours a smaller model
+    assert "over the model's life" in suggestion
+    assert best.params < training.params  # serving 5T tokens favours a smaller model
     assert (
         "Quebec" in suggestion or "Norway" in suggestion or "Sweden" in suggestion or "France" in suggestion
     )
+
+
+def test_with_inference_tokens_the_headline_is_the_lifetime_optimum(page) -> None:
+    from fmfootprint.planning.lifetime import lifetime_choice
+
+    at = page("planner")
+    at.text_input(key="inference_tokens").set_value("2T").run()
+    assert not at.exception
+    training = library_plan("accelerator_days", 1000, DEFAULT_HARDWARE)
+    choice = lifetime_choice(training, 2e12, "besiroglu2024", DEFAULT_HARDWARE)
+    lifetime = plan(
+        target_loss=training.loss, inference_tokens=2e12, law="besiroglu2024", hardware=DEFAULT_HARDWARE
+    )
+    assert_shows(at, lifetime)  # every headline and footprint figure is the lifetime optimum's
+    assert metrics(at)["Parameters"] != format_count(training.params)
+    infos = [i.value for i in at.info]
+    assert choice.text() in infos  # beside the training-only optimum, with what the difference saves
+    assert (
+        f"vs {format_count(training.params)} on {format_count(training.tokens)} for training alone"
+        in choice.text()
+    )
+    # Back to 0 inference tokens: the training-only optimum, and no lifetime wording anywhere.
+    at.text_input(key="inference_tokens").set_value("0").run()
+    assert_shows(at, training)
+    suggestion = at.success[0].value
+    assert "life" not in suggestion
+    assert "-0" not in suggestion
+    assert "for training" in suggestion
+
+
+def test_the_suggestion_never_says_minus_zero_percent(page) -> None:
+    at = page("planner")
+    at.selectbox(key="region").select("CA-QC")
+    at.multiselect(key="compare").set_value([]).run()  # Quebec alone: nothing can beat the baseline
+    assert not at.exception
+    suggestion = at.success[0].value
+    assert "%" not in suggestion
+    assert "no model or region compared emits less" in suggestion
 
 
 @pytest.mark.parametrize(
@@ -168,8 +207,15 @@ def test_every_chart_tab_draws_its_chart(page) -> None:
     # The regions tab also lists the estimator's figures for each region.
     at.session_state["chart_tab"] = "Across regions"
     at.run()
-    (table,) = [d.value for d in at.dataframe if "region" in d.value.columns]
-    assert "US-IA" in set(table["region"])
+    (table,) = [d.value for d in at.dataframe if "Carbon [t CO2e]" in d.value.columns]
+    assert "Iowa (US-IA)" in set(table["Region"])
+    # The same units and formatter as the headlines: t CO2e, MWh, m³ with thousands separators.
+    iowa = table[table["Region"] == "Iowa (US-IA)"].iloc[0]
+    assert iowa["Carbon [t CO2e]"] == metrics(at)["Carbon, total [t CO2e]"]
+    assert iowa["Energy [MWh]"] == format_number(
+        at.session_state[ui.PLANNER_PLAN].footprint.energy_kwh / 1000
+    )
+    assert "Water [m³]" in table.columns
 
 
 def test_inputs_survive_a_visit_to_another_page(page) -> None:
