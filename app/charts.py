@@ -30,9 +30,30 @@ __all__ = [
     "residuals_chart",
 ]
 
-_OPERATIONAL = "#2e7d32"
-_EMBODIED = "#8d6e63"
-_ACCENT = "#d84315"
+# Okabe & Ito (2008), "Color Universal Design": eight colours told apart with every common colour-vision
+# deficiency. Black is left out, as the page may be dark: the error bars and markers (vermillion, reddish
+# purple) keep a WCAG contrast of at least 3:1 against both Streamlit's light (#ffffff) and dark (#0e1117)
+# backgrounds; the filled bars (blue, orange) at least 2.2:1.
+OKABE_ITO = {
+    "orange": "#E69F00",
+    "sky_blue": "#56B4E9",
+    "bluish_green": "#009E73",
+    "yellow": "#F0E442",
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "reddish_purple": "#CC79A7",
+    "grey": "#999999",
+}
+#: Line colours in order, for charts with several series (iso-FLOP budgets, GPUs).
+COLORWAY = [
+    OKABE_ITO[name]
+    for name in ("blue", "orange", "bluish_green", "vermillion", "sky_blue", "reddish_purple", "yellow")
+]
+_OPERATIONAL = OKABE_ITO["blue"]
+_EMBODIED = OKABE_ITO["orange"]
+_ACCENT = OKABE_ITO["vermillion"]
+_RANGE = OKABE_ITO["reddish_purple"]  # totals with their range (error bars)
+_NEUTRAL = OKABE_ITO["grey"]
 
 
 def _layout(
@@ -45,6 +66,7 @@ def _layout(
         margin={"l": 10, "r": 10, "t": 40, "b": 10},
         legend={"orientation": "h", "yanchor": "top", "y": -0.18, "x": 0},
         height=420,
+        colorway=COLORWAY,
     )
     if log_x:
         fig.update_xaxes(type="log")
@@ -138,7 +160,7 @@ def frontier_chart(
                 mode="lines",
                 line={"width": 0},
                 fill="tonexty",
-                fillcolor="rgba(46,125,50,0.2)",
+                fillcolor="rgba(0,114,178,0.25)",  # Okabe-Ito blue
                 name=band_label,
             )
         )
@@ -188,12 +210,15 @@ def footprint_chart(footprint: Estimate) -> go.Figure:
                 y=[total],
                 mode="markers",
                 name="total (range)",
-                marker={"color": "black", "size": 8},
+                marker={"color": _RANGE, "size": 9, "symbol": "diamond"},
                 error_y={
                     "type": "data",
                     "symmetric": False,
                     "array": [high - total],
                     "arrayminus": [total - low],
+                    "color": _RANGE,
+                    "thickness": 2.5,
+                    "width": 10,
                 },
             )
         )
@@ -241,12 +266,15 @@ def regions_chart(table: pd.DataFrame, highlight: str | None = None) -> go.Figur
                 x=total,
                 mode="markers",
                 name="total (range)",
-                marker={"color": "black", "size": 6},
+                marker={"color": _RANGE, "size": 8, "symbol": "diamond"},
                 error_x={
                     "type": "data",
                     "symmetric": False,
                     "array": table["co2e_kg_high"] / 1000.0 - total,
                     "arrayminus": total - table["co2e_kg_low"] / 1000.0,
+                    "color": _RANGE,
+                    "thickness": 2.5,
+                    "width": 8,
                 },
             )
         )
@@ -289,7 +317,7 @@ def inference_chart(
             y=table["train_flops"],
             mode="lines",
             name="training FLOPs",
-            line={"dash": "dot", "color": "grey"},
+            line={"dash": "dot", "color": _NEUTRAL},
         )
     )
     if "co2e_kg" in table:
@@ -312,7 +340,7 @@ def inference_chart(
             y=[chinchilla[1]],
             mode="markers",
             name="compute-optimal",
-            marker={"symbol": "circle", "size": 12, "color": "grey"},
+            marker={"symbol": "circle", "size": 12, "color": _NEUTRAL},
         )
     )
     fig.add_trace(
@@ -350,7 +378,7 @@ def residuals_chart(residuals: ArrayLike, params: ArrayLike) -> go.Figure:
             marker={"color": _OPERATIONAL},
         )
     )
-    fig.add_hline(y=0.0, line_dash="dot", line_color="grey")
+    fig.add_hline(y=0.0, line_dash="dot", line_color=_NEUTRAL)
     return _layout(
         fig,
         "Residuals: log fitted − log observed loss",

@@ -121,3 +121,36 @@ def test_residuals_power_and_energy_charts() -> None:
     assert power.data[0].mode == "lines+markers"  # two samples: marked
     long = pd.DataFrame({"t": range(100), "p": [300.0] * 100})
     assert charts.power_chart(long, "t", "p", None).data[0].mode == "lines"
+
+
+def _luminance(hex_colour: str) -> float:
+    """WCAG 2.1 relative luminance of an sRGB colour (test-only, to check the palette's contrast)."""
+    channels = [int(hex_colour.lstrip("#")[i : i + 2], 16) / 255 for i in (0, 2, 4)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def _contrast(a: str, b: str) -> float:
+    high, low = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def test_palette_is_okabe_ito_and_error_bars_show_in_light_and_dark_themes() -> None:
+    from fmfootprint.planning import compare_regions, plan
+
+    hardware = {"gpu": "H100 SXM", "gpus": 8, "mfu": 0.4, "region": "US-IA"}
+    result = plan(compute_flops=1e22, hardware=hardware)
+    table = compare_regions(1e22, ["US-IA", "CA-QC", "FR"], hardware).to_frame()
+    okabe_ito = {c.upper() for c in charts.OKABE_ITO.values()}
+    for fig in (charts.footprint_chart(result.footprint), charts.regions_chart(table, highlight="US-IA")):
+        for trace in fig.data:
+            colour = trace.marker.color
+            if isinstance(colour, str):
+                assert colour.upper() in okabe_ito
+            bars = trace.error_y if trace.error_y.array is not None else trace.error_x
+            if bars.array is not None:
+                assert bars.color.upper() in okabe_ito
+                assert bars.color.upper() != "#000000"
+                for background in ("#ffffff", "#0e1117"):  # Streamlit's light and dark themes
+                    assert _contrast(bars.color, background) >= 3.0
+    assert list(charts.isoflop_chart([], (1e9, 2.0), 1e21).layout.colorway) == charts.COLORWAY
