@@ -54,3 +54,12 @@ def _no_launcher(monkeypatch: pytest.MonkeyPatch) -> None:
     """Tests start as a single local process, whatever launched pytest (e.g. a SLURM job in CI)."""
     for name in _LAUNCHER_VARIABLES:
         monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture(autouse=True)
+def _own_tracker_registry(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    """Each test has its own host registry of trackers, so tests running side by side (xdist) do not see
+    each other as neighbours; tests of neighbours share one on purpose."""
+    folder = tmp_path / "tracker-registry"
+    monkeypatch.setenv("FMFOOTPRINT_TRACKER_REGISTRY", str(folder))
+    return folder

@@ -237,7 +237,7 @@ def test_cuda_visible_devices_selects_gpus_by_uuid(tmp_path: Path) -> None:
     assert not fake.gpus[1].served
 
 
-@pytest.mark.parametrize("interval", [0, -1, 0.05, float("nan"), "fast"])
+@pytest.mark.parametrize("interval", [0, -1, 0.05, float("nan"), "fast", 3600.5, 1e10, float("inf")])
 def test_bad_interval_is_rejected(tmp_path: Path, interval: object) -> None:
     with pytest.raises(FootprintInputError, match="interval_s"):
         Tracker(tmp_path, interval_s=interval, **SITE)  # type: ignore[arg-type]

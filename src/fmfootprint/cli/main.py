@@ -91,7 +91,8 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"{self.prog}: error: {_one_line(message)}\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(verbs: Sequence[str] = VERBS) -> argparse.ArgumentParser:
+    """The command's parser, with the sub-parsers of ``verbs`` (default: all, in ``--help`` order)."""
     parser = _Parser(
         prog="fmfootprint",
         description="Plan foundation-model training and estimate or measure its energy, carbon and water.",
@@ -103,7 +104,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     subparsers = parser.add_subparsers(dest="verb", metavar="VERB", parser_class=_Parser)
     subparsers.required = True
-    for verb in VERBS:
+    for verb in verbs:
         module_name = f"fmfootprint.cli.{verb.replace('-', '_')}"
         try:
             module = importlib.import_module(module_name)
@@ -122,7 +123,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser: argparse.ArgumentParser | None = None
     args: argparse.Namespace | None = None
     try:
-        parser = build_parser()
+        # ``track`` launches the user's command: build only its parser, so that the command starts at once
+        parser = build_parser(("track",) if words[:1] == ["track"] else VERBS)
         try:
             args = parser.parse_args(words)
         except SystemExit as exc:  # usage errors (one line, already printed), --help, --version

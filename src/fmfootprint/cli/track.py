@@ -1,30 +1,51 @@
 """``fmfootprint track [options] -- CMD ARGS...``: run a command under the tracker.
 
-The command runs in its own process group, so a terminal's Ctrl-C reaches it once, through us: SIGINT and
-SIGTERM sent to ``fmfootprint track`` are forwarded to it. The exit status is the command's; if a signal
-killed it, 128 + the signal number (as a shell reports it). The summary is written either way.
+The command is launched first, with the least possible in between: this module imports only argparse at
+the top, ``fmfootprint.cli.main`` builds only this verb's parser for ``track`` (no other verb is
+imported), and before the launch only what the user typed is checked (the command exists, the numbers;
+``--region`` and ``--pue`` need the site catalog, so they alone are checked against it first). The
+tracker is built after the launch; its ``"start"`` record (time, host, command, pid) is written next, then
+NVML and codecarbon come up alongside the command, each bounded by ``--init-timeout``. A failure or a hang
+there is one warning and a flag; the command is never held up.
 
-The command is launched before any measurement library is imported: the log's start record (time, host,
-command, pid) is written next, then NVML and codecarbon come up alongside the command, each bounded by
-``--init-timeout``. A failure or hang there is one warning and a flag; the command is never held up.
+The command runs in its own process group, in the terminal's foreground when ``track`` holds the
+terminal, so interactive programs work and Ctrl-C reaches it once, from the terminal itself. SIGINT,
+SIGTERM, SIGHUP, SIGQUIT, SIGUSR1 and SIGUSR2 sent to ``fmfootprint track`` are forwarded to its group
+(:mod:`fmfootprint.measure.launch`). The exit status is the command's; if a signal killed it, 128 + the
+signal number (as a shell reports it). The summary is written either way, and nothing that goes wrong
+in the tracker's own files (a folder that cannot be created or written, a name too long) changes the
+exit status: it is one warning line.
 """
 
 from __future__ import annotations
 
 import argparse
-import os
-import shutil
-import signal
-import subprocess
 import sys
 import warnings
-from types import FrameType
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
 
-from fmfootprint.errors import FootprintInputError
-from fmfootprint.footprint.stages import STAGE_ALIASES, STAGES
-from fmfootprint.units import format_mass_kg, format_number, parse_quantity
+if TYPE_CHECKING:
+    from fmfootprint.measure.launch import Child
+    from fmfootprint.measure.tracker import Tracker
 
-_FORWARDED = (signal.SIGINT, signal.SIGTERM)
+_DEFAULT_STAGE = "final"
+
+
+class _StageChoices:
+    """The stage vocabulary, imported only when ``--stage`` is given or help is shown (argparse
+    checks ``choices`` of a given value only)."""
+
+    def _all(self) -> list[str]:
+        from fmfootprint.footprint.stages import STAGE_ALIASES, STAGES
+
+        return [*STAGES, *STAGE_ALIASES]
+
+    def __contains__(self, value: object) -> bool:
+        return value in self._all()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._all())
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -40,14 +61,14 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "--region", help="site region code, e.g. FR, US-CA, aws:us-east-1 (default: world average)"
     )
     p.add_argument(
-        "--interval", type=str, default="1.0", help="sampling interval in seconds, >= 0.1 (default 1)"
+        "--interval", type=str, default="1.0", help="sampling interval in seconds, 0.1 to 3600 (default 1)"
     )
     p.add_argument("--output", default=".", help="folder for the log and summary (default: .)")
     p.add_argument("--project", default="run", help="project name used in the file names (default: run)")
     p.add_argument(
         "--stage",
         default="final",
-        choices=[*STAGES, *STAGE_ALIASES],
+        choices=_StageChoices(),
         help="lifecycle stage of this run (default: final)",
     )
     p.add_argument("--pue", type=str, default=None, help="override the site's PUE")
@@ -63,7 +84,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="seconds NVML and codecarbon may take to start; past it that part is not measured (default 30)",
     )
     p.add_argument("command", nargs=argparse.REMAINDER, help="the command to run, after --")
-    p.set_defaults(func=run)
+    p.set_defaults(func=run, library_names={"interval_s": "interval", "init_timeout_s": "init_timeout"})
 
 
 def run(args: argparse.Namespace) -> int:
@@ -73,71 +94,105 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _one_line(message: Warning | str, category: type[Warning], *args: object, **kwargs: object) -> None:
-    print(f"fmfootprint track: warning: {message}".replace("fmfootprint tracker: ", ""), file=sys.stderr)
+    _say(f"fmfootprint track: warning: {message}".replace("fmfootprint tracker: ", ""))
 
 
-def _track(args: argparse.Namespace) -> int:
-    from fmfootprint.measure.tracker import Tracker
+def _warn(message: str) -> None:
+    warnings.warn(f"fmfootprint tracker: {message}", RuntimeWarning, stacklevel=2)
+
+
+def _checked(args: argparse.Namespace) -> tuple[list[str], dict[str, Any]]:
+    """The command and the tracker's options, checked before anything is launched."""
+    import shutil
+
+    from fmfootprint import _validate
+    from fmfootprint.errors import FootprintInputError
+    from fmfootprint.measure.launch import check_interval
+    from fmfootprint.units import parse_quantity
 
     command = list(args.command)
     if command and command[0] == "--":
         command = command[1:]
     if not command:
         raise FootprintInputError("no command to run; usage: fmfootprint track [options] -- CMD [ARGS...]")
-    if os.sep not in command[0] and shutil.which(command[0]) is None:
+    if "/" not in command[0] and shutil.which(command[0]) is None:
         raise FootprintInputError(f"command not found: {command[0]!r}")
-    tracker = Tracker(
-        args.output,
-        region=args.region,
-        interval_s=parse_quantity("--interval", args.interval),
-        project=args.project,
-        stage=args.stage,
-        pue=None if args.pue is None else parse_quantity("--pue", args.pue),
-        gpus="all" if args.all_gpus else "visible",
-        init_timeout_s=parse_quantity("--init-timeout", args.init_timeout),
-    )
-    # The command starts first; the start record follows, and only then do NVML and codecarbon begin to
-    # load, in the tracker's threads (bounded by --init-timeout), while the command runs.
-    group = {"process_group": 0} if sys.version_info >= (3, 11) else {"start_new_session": True}
-    child = subprocess.Popen(command, **group)  # own process group: Ctrl-C reaches it once, through us
-    tracker.start(wait=False, command=command, pid=child.pid)
-    exit_code: int | None = None
-    previous: dict[int, object] = {}
+    timeout_s = parse_quantity("--init-timeout", args.init_timeout)
+    options = {
+        "region": args.region,
+        "interval_s": check_interval(parse_quantity("--interval", args.interval)),
+        "project": args.project,
+        "stage": args.stage,
+        "pue": None if args.pue is None else parse_quantity("--pue", args.pue),
+        "gpus": "all" if args.all_gpus else "visible",
+        "init_timeout_s": _validate.positive("init_timeout_s", timeout_s),
+    }
+    if not str(args.project).strip():
+        raise FootprintInputError("--project must be a non-empty name")
+    return command, options
+
+
+def _track(args: argparse.Namespace) -> int:
+    command, options = _checked(args)
+    tracker: Tracker | None = None
+    if options["region"] is not None or options["pue"] is not None:  # checked against the catalog first
+        from fmfootprint.measure.tracker import Tracker
+
+        tracker = Tracker(args.output, **options)
+    from fmfootprint.measure.launch import launch
+
+    child = launch(command)  # the command starts here; nothing below may stop or delay it
+    child.forward_signals()
     try:
+        if tracker is None:
+            from fmfootprint.measure.tracker import Tracker
 
-        def forward(signum: int, frame: FrameType | None) -> None:
-            if child.poll() is None:
-                child.send_signal(signum)
+            tracker = Tracker(args.output, **options)
+        tracker.start(wait=False, command=command, pid=child.pid)
+    except Exception as exc:  # the command runs on unmeasured; its exit status is still ours to return
+        _warn(f"not measuring this run: {type(exc).__name__}: {exc}")
+        tracker = None
+    exit_code = child.wait()
+    _finish(tracker, child, exit_code)
+    return exit_code
 
-        for sig in _FORWARDED:
-            previous[sig] = signal.signal(sig, forward)
-        returncode = child.wait()
-        exit_code = 128 - returncode if returncode < 0 else returncode
-    finally:
-        for number, handler in previous.items():
-            signal.signal(number, handler)  # type: ignore[arg-type]
+
+def _finish(tracker: Tracker | None, child: Child, exit_code: int) -> None:
+    """Stop the tracker and print the one-line summary; no failure here changes the exit status."""
+    if tracker is None:
+        return
+    try:
         summary = tracker.stop(exit_code=exit_code)
-    if summary is not None:
-        path = tracker.summary_path
-        where = f" -> {path}" if path is not None and path.exists() else " (summary not written)"
-        missing = [
-            part
-            for part, absent in (("GPU", not summary.n_gpus), ("CPU/RAM", summary.cpu_energy_kwh is None))
-            if absent
-        ]
-        if len(missing) == 2:  # nothing was measured: no figure to print, never a stand-in 0
-            print(
-                f"fmfootprint: energy not measured (no GPU, no CPU/RAM reading; see flags){where}",
-                file=sys.stderr,
-            )
-            return exit_code
-        print(
+    except Exception as exc:  # a bug or an I/O failure of ours: the command's status still stands
+        _warn(f"could not finish the summary: {type(exc).__name__}: {exc}")
+        return
+    if summary is None:
+        return
+    from fmfootprint.units import format_mass_kg, format_number
+
+    path = tracker.summary_path
+    where = f" -> {path}" if path is not None and path.exists() else " (summary not written)"
+    missing = [
+        part
+        for part, absent in (("GPU", not summary.n_gpus), ("CPU/RAM", summary.cpu_energy_kwh is None))
+        if absent
+    ]
+    if len(missing) == 2 or summary.energy_kwh is None:  # nothing measured: no figure, never a stand-in 0
+        line = f"fmfootprint: energy not measured (no GPU, no CPU/RAM reading; see flags){where}"
+    else:
+        line = (
             f"fmfootprint: {format_number(summary.energy_kwh)} kWh, {format_mass_kg(summary.co2e_kg)} CO2e "
             f"({format_mass_kg(summary.co2e_operational_kg)} operational + "
             f"{format_mass_kg(summary.co2e_embodied_kg)} embodied), "
             f"{format_number(summary.water_l)} L water ({summary.gpu_energy_method})"
             + "".join(f"; {part} not measured" for part in missing)
-            + where,
-            file=sys.stderr,
+            + where
         )
-    return exit_code
+    _say(line)
+
+
+def _say(line: str) -> None:
+    try:
+        print(line, file=sys.stderr, flush=True)
+    except (OSError, ValueError):  # the terminal hung up (EIO) or stderr is closed: the files say it
+        return

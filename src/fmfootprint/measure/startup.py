@@ -27,15 +27,19 @@ from typing import Any, Generic, Literal, TypeVar
 from fmfootprint.footprint.site import Site
 from fmfootprint.measure.gpu import GpuMeter
 from fmfootprint.measure.host import CodecarbonHost, HostMeter, HostReading
+from fmfootprint.measure.launch import MAX_INTERVAL_S, MIN_INTERVAL_S, check_interval
 from fmfootprint.measure.nvml import Nvml, NvmlError, resolve_visible_devices
 from fmfootprint.measure.ranks import RankInfo
 
 __all__ = [
     "DEFAULT_INIT_TIMEOUT_S",
+    "MAX_INTERVAL_S",
+    "MIN_INTERVAL_S",
     "GpuSetup",
     "Job",
     "NoHost",
     "TrackerWarning",
+    "check_interval",
     "open_gpus",
     "start_host",
     "start_jobs",

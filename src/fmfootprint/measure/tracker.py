@@ -10,8 +10,9 @@ Design
 ------
 - Only local rank 0 of a distributed job measures (:mod:`fmfootprint.measure.ranks`); other ranks get a
   no-op tracker, so a node is counted once whatever the number of ranks.
-- A daemon thread wakes every ``interval_s`` (default 1 s, at least 0.1 s; NVML gains nothing above
-  ~10 Hz, gpustat#76) on a fixed schedule, reads every GPU and codecarbon, and appends one JSONL record.
+- A daemon thread wakes every ``interval_s`` (default 1 s, 0.1 s to 1 h: NVML gains nothing above
+  ~10 Hz, gpustat#76; a kill loses at most one interval) on a fixed schedule, reads every GPU and
+  codecarbon, and appends one JSONL record.
 - Nothing it does may stop the training: NVML and codecarbon are imported and initialised in bounded
   threads (:mod:`fmfootprint.measure.startup`), so a broken install, a failing ``nvmlInit`` or a hang past
   ``init_timeout_s`` is one warning, a flag and ``null`` fields; NVML errors are recorded per GPU, an
@@ -21,6 +22,10 @@ Design
   ``"start"`` record is on disk first, measurement comes up in the sampling thread, and a ``"ready"``
   record lists the meters and the seconds each part missed (NVML's counter has no baseline from before
   ``nvmlInit``: that window is flagged as unmeasured, never guessed). ``start()`` waits (bounded) instead.
+- Other trackers on the same host are seen (:mod:`fmfootprint.measure.neighbours`): the overlap is
+  recorded in both logs, so that merging counts the host's CPU/RAM once.
+- The log is written by :mod:`fmfootprint.measure.journal` (standard library only): the ``"start"``
+  record needs no numpy. A failed write, a short write or a failed ``fsync`` is one warning each.
 - The summary is written when the tracker stops, including on an exception or ``sys.exit`` inside
   ``with Tracker()``, and at interpreter exit if ``stop()`` was never called.
 """
@@ -28,12 +33,8 @@ Design
 from __future__ import annotations
 
 import atexit
-import datetime as _dt
 import functools
-import itertools
 import os
-import platform
-import re
 import threading
 import time
 import warnings
@@ -42,29 +43,40 @@ from pathlib import Path
 from types import ModuleType, TracebackType
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
-from fmfootprint import __version__, _validate
+from fmfootprint import _validate
 from fmfootprint.errors import FootprintInputError
 from fmfootprint.footprint.site import Site, resolve_site
 from fmfootprint.footprint.stages import check_stage
 from fmfootprint.measure.gpu import GpuMeter
 from fmfootprint.measure.host import HostMeter, HostReading
+from fmfootprint.measure.journal import (
+    LOG_SUFFIX,
+    SUMMARY_SUFFIX,
+    JournalWriter,
+    session_name,
+    start_record,
+)
+from fmfootprint.measure.launch import exit_code_of
+from fmfootprint.measure.neighbours import NeighbourWatch
 from fmfootprint.measure.nvml import Nvml
-from fmfootprint.measure.ranks import RankInfo, resolve_ranks
-from fmfootprint.measure.startup import DEFAULT_INIT_TIMEOUT_S, NoHost, TrackerWarning, start_jobs
+from fmfootprint.measure.ranks import RankInfo, rank_notices, resolve_ranks
+from fmfootprint.measure.startup import (
+    DEFAULT_INIT_TIMEOUT_S,
+    MAX_INTERVAL_S,
+    MIN_INTERVAL_S,
+    NoHost,
+    TrackerWarning,
+    check_interval,
+    start_jobs,
+)
 from fmfootprint.units import J_PER_KWH
 
 if TYPE_CHECKING:  # log and summary (numpy, the catalog) are imported in start(), after track's launch
     from fmfootprint.measure.summary import RunSummary
 
-__all__ = ["MIN_INTERVAL_S", "Tracker", "TrackerWarning", "exit_code_of"]
+__all__ = ["MAX_INTERVAL_S", "MIN_INTERVAL_S", "Tracker", "TrackerWarning", "exit_code_of"]
 
-MIN_INTERVAL_S = 0.1
 _F = TypeVar("_F", bound=Callable[..., Any])
-_session_counter = itertools.count(1)
-
-
-def _safe(part: str) -> str:
-    return re.sub(r"[^A-Za-z0-9_-]+", "-", part).strip("-") or "x"
 
 
 class Tracker:
@@ -78,7 +90,7 @@ class Tracker:
         Site region code ("FR", "US-CA", "aws:us-east-1") for grid intensity, PUE and water factors, and
         the country codecarbon is told. None: world-average defaults (flagged in ``sources``).
     interval_s : float, default 1.0
-        Sampling interval [s], ≥ 0.1.
+        Sampling interval [s], from 0.1 to 3600.
     project : str, default "run"
         Name of the project, first part of the file names.
     stage : str, default "final"
@@ -87,7 +99,8 @@ class Tracker:
         Override the region's grid intensity [gCO2e/kWh], PUE [-], WUE [L/kWh] and EWIF [L/kWh].
     local_rank : int, optional
         This process's rank within its node; default from LOCAL_RANK / OMPI_COMM_WORLD_LOCAL_RANK /
-        SLURM_LOCALID. Only local rank 0 measures.
+        SLURM_LOCALID; -1 or unset: not distributed. Only local rank 0 measures; another rank says so
+        once per process.
     gpus : {"visible", "all"}, default "visible"
         "visible": the GPUs ``CUDA_VISIBLE_DEVICES`` selects (matched by UUID); "all": every GPU of the node.
     nvml : module, Nvml or False, optional
@@ -99,6 +112,10 @@ class Tracker:
     init_timeout_s : float, default 30
         The longest NVML's and codecarbon's import and initialisation may take [s]; past it, that part is
         not measured (one warning, flagged) and the run goes on.
+    registry : path or False, optional
+        Folder of the host's tracker registry (:mod:`~fmfootprint.measure.neighbours`; default
+        ``$FMFOOTPRINT_TRACKER_REGISTRY``, else under the temporary folder). False (or that variable set to
+        ``off``): do not look for other trackers.
 
     Attributes
     ----------
@@ -128,10 +145,9 @@ class Tracker:
         host: HostMeter | Literal[False] | None = None,
         environ: Mapping[str, str] | None = None,
         init_timeout_s: float = DEFAULT_INIT_TIMEOUT_S,
+        registry: str | os.PathLike[str] | Literal[False] | None = None,
     ) -> None:
-        self.interval_s = _validate.at_least(
-            "interval_s", _validate.positive("interval_s", interval_s), MIN_INTERVAL_S
-        )
+        self.interval_s = check_interval(interval_s)
         if not str(project).strip():
             raise FootprintInputError("project must be a non-empty name")
         if gpus not in ("visible", "all"):
@@ -152,6 +168,7 @@ class Tracker:
         self._nvml_arg = nvml
         self._host_arg = host
         self._environ = os.environ if environ is None else environ
+        self._registry = registry
         self.summary: RunSummary | None = None
         self.log_path: Path | None = None
         self.summary_path: Path | None = None
@@ -187,6 +204,8 @@ class Tracker:
         if self._running:
             raise FootprintInputError("this tracker is already running; stop() it first")
         self.summary = None
+        for note in rank_notices(self.ranks):  # malformed variables; once: "rank 0 measures this node"
+            warnings.warn(f"fmfootprint tracker: {note}", TrackerWarning, stacklevel=2)
         if not self.measuring:
             return self
         self.warnings = []
@@ -198,30 +217,14 @@ class Tracker:
         self._meters: list[GpuMeter] = []
         self._host: HostMeter = NoHost("not measured: still initialising")
         self._ready = False
+        self._neighbours: NeighbourWatch | None = None
         self._t0 = time.monotonic()
         self._start_unix = time.time()
         self._open_files(self._start_unix)
-        self._start_record = {
-            "type": "start",
-            "session_id": self._name,
-            "time": self._start_unix,
-            "project": self.project,
-            "stage": self.stage,
-            "interval_s": self.interval_s,
-            "site": self.site.to_dict(),
-            "rank": self.ranks.to_dict(),
-            "gpus": [],
-            "host": {
-                "platform": platform.platform(),
-                "python": platform.python_version(),
-                "pid": os.getpid(),
-            },
-            "command": command,
-            "command_pid": pid,
-            "measurement": "initialising",
-            "flags": [],
-            "fmfootprint_version": __version__,
-        }
+        self._start_record = start_record(
+            self._name, self._start_unix, self.project, self.stage, self.interval_s,
+            self.site.to_dict(), self.ranks.to_dict(), command, pid, list(self.ranks.notes),
+        )  # fmt: skip
         self._writer.write(self._start_record)  # on disk before any measurement library is touched
         self._gpu_job, self._host_job, flags = start_jobs(
             self._nvml_arg, self._host_arg, self._gpus_choice, self._environ, self.ranks, self.site
@@ -264,13 +267,17 @@ class Tracker:
                 self._warn(f"final reading failed: {type(exc).__name__}: {exc}")
             if self._nvml is not None:
                 self._nvml.shutdown()
+            end_unix = time.time()
+            neighbours = self._neighbours.finish(end_unix, self.warnings) if self._neighbours else {}
+            if self._writer.torn:
+                self.warnings.append(f"{self._writer.torn} log line(s) cut short by a failed write")
             stop_record = {
                 "type": "stop",
-                "time": time.time(),
+                "time": end_unix,
                 "elapsed_s": self._last_sample["elapsed_s"] if self._last_sample else 0.0,
                 "exit_code": exit_code,
                 "gpus": [m.summary() for m in self._meters],
-                "host": self._host.info(),
+                "host": {**self._host.info(), **neighbours},
                 "warnings": list(self.warnings),
             }
             self._writer.write(stop_record)
@@ -308,14 +315,10 @@ class Tracker:
         warnings.warn(f"fmfootprint tracker: {message}", TrackerWarning, stacklevel=3)
 
     def _open_files(self, start_unix: float) -> None:
-        from fmfootprint.measure.log import LOG_SUFFIX, SUMMARY_SUFFIX, LogWriter
-
-        stamp = _dt.datetime.fromtimestamp(start_unix, tz=_dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
-        parts = (self.project, self.ranks.hostname, self.ranks.job_id or "local")
-        self._name = ".".join(_safe(p) for p in parts) + f".{stamp}.{os.getpid()}-{next(_session_counter)}"
+        self._name = session_name(self.project, self.ranks.hostname, self.ranks.job_id, start_unix)
         self.log_path = self.output_dir / f"{self._name}{LOG_SUFFIX}"
         self.summary_path = self.output_dir / f"{self._name}{SUMMARY_SUFFIX}"
-        self._writer = LogWriter(self.log_path)
+        self._writer = JournalWriter(self.log_path, self._warn)
 
     def _bring_up(self, *, rebase: bool) -> None:
         """Wait (bounded) for NVML and the host meter, take the GPU baselines, write the "ready" record.
@@ -364,6 +367,10 @@ class Tracker:
         }
         from fmfootprint.measure.summary import apply_ready
 
+        self._neighbours = NeighbourWatch.meet(
+            self._registry, self._name, self.ranks.hostname, self._start_unix, self._warn, self._flags
+        )
+        ready["flags"] = list(dict.fromkeys(self._flags))
         self._start_record = apply_ready(self._start_record, ready)
         self._writer.write(ready)
         self._ready = True
@@ -390,6 +397,8 @@ class Tracker:
                     return
                 try:
                     self._tick(final=False)
+                    if self._neighbours is not None:
+                        self._neighbours.rescan()
                 except Exception as exc:  # never let the sampler die silently; record and go on
                     self._note_sampler_error(f"{type(exc).__name__}: {exc}")
             next_time += self.interval_s
@@ -434,17 +443,3 @@ class Tracker:
     def _stop_at_exit(self) -> None:
         if os.getpid() == self._pid:  # not in a forked child that inherited the atexit hook
             self.stop(exit_code=None)
-
-
-def exit_code_of(exc: BaseException | None) -> int:
-    """The exit status a process would have for ``exc`` (0 for none; sys.exit's code; 130 for Ctrl-C)."""
-    if exc is None:
-        return 0
-    if isinstance(exc, SystemExit):
-        code = exc.code
-        if code is None:
-            return 0
-        return code if isinstance(code, int) else 1
-    if isinstance(exc, KeyboardInterrupt):
-        return 130
-    return 1

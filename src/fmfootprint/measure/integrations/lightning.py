@@ -27,7 +27,7 @@ try:
     from lightning.pytorch.callbacks import Callback as _Base
 except ImportError:
     try:
-        from pytorch_lightning.callbacks import Callback as _Base  # type: ignore[no-redef, unused-ignore]
+        from pytorch_lightning.callbacks import Callback as _Base  # type: ignore[no-redef, assignment, unused-ignore]
     except ImportError:  # neither is installed
         _Base = object  # type: ignore[assignment, misc, unused-ignore]
 
@@ -35,7 +35,7 @@ __all__ = ["FootprintCallback"]
 
 
 # Lightning's Callback is Any to mypy where Lightning is missing (the dev extras): subclassing Any.
-class FootprintCallback(_Base):  # type: ignore[misc]
+class FootprintCallback(_Base):  # type: ignore[misc, unused-ignore]
     """Measure a Lightning ``Trainer.fit``.
 
     Parameters
