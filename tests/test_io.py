@@ -114,6 +114,43 @@ def test_read_errors_name_the_file(tmp_path) -> None:
         _io.read_json(broken, what="law file")
 
 
+def test_files_over_the_read_cap_are_refused_naming_the_file_and_the_cap(tmp_path, monkeypatch) -> None:
+    assert _io.MAX_READ_BYTES == 256 * 1024 * 1024
+    big = tmp_path / "big.json"
+    big.write_bytes(b"[" + b"0," * 600_000 + b"0]")  # 1.2 MB
+    monkeypatch.setattr(_io, "MAX_READ_BYTES", 1024 * 1024)
+    with pytest.raises(
+        FootprintIOError, match=r"law file '.*big\.json' is 1 MiB; the tool reads files of at most 1 MiB"
+    ):
+        _io.read_json(big, what="law file")
+    with pytest.raises(FootprintIOError, match="at most 1 MiB"):
+        _io.check_read_size(big, what="runs file")
+    small = tmp_path / "small.json"
+    small.write_text("[1, 2]")
+    _io.check_read_size(small)
+    assert _io.read_json(small) == [1, 2]
+
+
+def test_a_stream_over_the_read_cap_is_refused_without_reading_all_of_it(tmp_path, monkeypatch) -> None:
+    # A FIFO reports size 0; the reader stops one byte past the cap.
+    fifo = tmp_path / "stream"
+    os.mkfifo(fifo)
+    monkeypatch.setattr(_io, "MAX_READ_BYTES", 10)
+    import threading
+
+    def feed() -> None:
+        with open(fifo, "wb") as out:
+            out.write(b"x" * 1000)
+
+    writer = threading.Thread(target=feed)
+    writer.start()
+    try:
+        with pytest.raises(FootprintIOError, match="the tool reads files of at most 0 MiB"):
+            _io.read_text(fifo)
+    finally:
+        writer.join(timeout=10)
+
+
 def test_json_reads_as_json(tmp_path) -> None:
     path = tmp_path / "law"
     payload = {"law": {"E": 1.7, "nested": [[1, 2], {"s": "[[[[{{{{"}]}, "text": '\\"['}

@@ -11,7 +11,10 @@ Reads: :func:`read_text` and :func:`read_json` name the file in every error (mis
 UTF-8, not JSON); JSON nested deeper than :data:`MAX_JSON_DEPTH` is refused before it is parsed, so a file
 of 100,000 ``[`` is a one-line error, not a ``RecursionError``. :func:`load_yaml` parses YAML with PyYAML's
 safe loader, bounded in nesting depth, in aliases and in the size of the document once aliases are
-expanded (an "alias bomb" of a few hundred bytes otherwise stands for billions of nodes).
+expanded (an "alias bomb" of a few hundred bytes otherwise stands for billions of nodes). No file larger
+than :data:`MAX_READ_BYTES` (256 MiB) is read: :func:`read_text` refuses it, and readers that hand a path to
+another library (the runs CSV to pandas) call :func:`check_read_size` first; the message names the file,
+its size and the cap. The tool's own files are kilobytes; a million-run CSV is about 60 MB.
 """
 
 from __future__ import annotations
@@ -32,11 +35,13 @@ from fmfootprint.errors import FootprintInputError, FootprintIOError
 
 __all__ = [
     "MAX_JSON_DEPTH",
+    "MAX_READ_BYTES",
     "MAX_YAML_ALIASES",
     "MAX_YAML_DEPTH",
     "MAX_YAML_NODES",
     "atomic_write_bytes",
     "atomic_write_text",
+    "check_read_size",
     "load_yaml",
     "parse_json",
     "read_json",
@@ -51,6 +56,8 @@ MAX_YAML_ALIASES = 100
 """Most ``*alias`` references accepted in one YAML document."""
 MAX_YAML_NODES = 100_000
 """Most nodes a YAML document may stand for once its aliases are expanded."""
+MAX_READ_BYTES = 256 * 1024 * 1024
+"""Largest file the tool reads [bytes] (256 MiB): a bigger one is refused before it is read."""
 
 
 def _reason(exc: BaseException) -> str:
@@ -184,6 +191,33 @@ def _label(what: str, path: str | os.PathLike[str]) -> str:
     return f"{what} {os.fspath(path)!r}".strip()
 
 
+def _too_big(label: str, path: str | os.PathLike[str], size: int) -> FootprintIOError:
+    return FootprintIOError(
+        f"{label} is {size / 2**20:,.0f} MiB; the tool reads files of at most {MAX_READ_BYTES // 2**20} MiB",
+        path=os.fspath(path),
+        reason="too large",
+    )
+
+
+def check_read_size(path: str | os.PathLike[str], *, what: str = "file") -> None:
+    """Refuse (one line naming the file and the cap) a file larger than :data:`MAX_READ_BYTES`.
+
+    Raises
+    ------
+    FootprintIOError
+        The file is missing or unreadable (its name and the reason), or too large.
+    """
+    label = _label(what, path)
+    try:
+        size = os.stat(path).st_size
+    except OSError as exc:
+        raise FootprintIOError(
+            f"cannot read {label}: {_reason(exc)}", path=os.fspath(path), reason=_reason(exc)
+        ) from None
+    if size > MAX_READ_BYTES:
+        raise _too_big(label, path, size)
+
+
 def read_text(path: str | os.PathLike[str], *, what: str = "file") -> str:
     """The UTF-8 text of a file, line endings kept as they are (a CRLF file stays CRLF).
 
@@ -196,12 +230,18 @@ def read_text(path: str | os.PathLike[str], *, what: str = "file") -> str:
     Raises
     ------
     FootprintIOError
-        The file cannot be read (missing, a folder, no permission) or is not UTF-8 text; the message names
-        the file, and for bad bytes the offset of the first one.
+        The file cannot be read (missing, a folder, no permission), is larger than :data:`MAX_READ_BYTES`
+        or is not UTF-8 text; the message names the file, and for bad bytes the offset of the first one.
     """
     label = _label(what, path)
     try:
-        data = Path(path).read_bytes()
+        size = os.stat(path).st_size
+        if size > MAX_READ_BYTES:
+            raise _too_big(label, path, size)
+        with open(path, "rb") as handle:  # a pipe or device has no size: read one byte past the cap
+            data = handle.read(MAX_READ_BYTES + 1)
+        if len(data) > MAX_READ_BYTES:
+            raise _too_big(label, path, len(data))
     except OSError as exc:
         raise FootprintIOError(
             f"cannot read {label}: {_reason(exc)}", path=os.fspath(path), reason=_reason(exc)

@@ -1,13 +1,14 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
 
 from fmfootprint.cli.main import main
 from fmfootprint.scaling.allocate import compute_optimal
-from fmfootprint.scaling.laws import load_law
+from fmfootprint.scaling.laws import ChinchillaLaw, load_law
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "scaling"
 EPOCH = DATA / "epoch_chinchilla_svg_extracted_data.csv"
@@ -49,7 +50,69 @@ def test_fit_bootstrap_intervals(capsys) -> None:
     assert set(payload["intervals"]) == {"E", "A", "B", "alpha", "beta"}
     for name, (low, high) in payload["intervals"].items():
         assert low <= payload[name] <= high or low <= high
-    assert "bootstrap" in err  # the progress bar goes to stderr
+    assert err == ""  # stderr is not a terminal here: no progress bar drawn into it
+
+
+def test_fit_text_output_says_how_many_resamples_converged(capsys) -> None:
+    code, out, err = _run(capsys, *EPOCH_ARGS, "--exclude-top-loss", "5", "--bootstrap", "40", "--seed", "1")
+    assert code == 0
+    assert err == ""
+    line = next(row for row in out.splitlines() if row.startswith("bootstrap"))
+    assert re.fullmatch(r"bootstrap\s+(\d+) of 40 resamples converged", line)
+
+
+def test_fit_progress_bar_on_a_terminal_reaches_its_total(capsys, monkeypatch) -> None:
+    import io
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    terminal = Terminal()
+    monkeypatch.setattr("sys.stderr", terminal)
+    code = main([*EPOCH_ARGS, "--exclude-top-loss", "5", "--bootstrap", "30", "--json"])
+    assert code == 0
+    bars = terminal.getvalue().replace("\r", "\n")
+    assert "30/30" in bars  # every resample counted, converged or not
+
+
+def test_fit_gadre_form_json_is_a_law_file_with_its_own_parameters(capsys, tmp_path) -> None:
+    code, out, err = _run(capsys, "fit", str(EXAMPLE), "--form", "gadre2024", "--json")
+    assert code == 0, err
+    payload = json.loads(out)
+    assert payload["form"] == "gadre2024"
+    assert payload["alpha"] == payload["beta"]
+    assert payload["form_parameters"]["eta"] == pytest.approx(payload["alpha"] / 2)
+    law_file = tmp_path / "gadre.json"
+    law_file.write_text(out)
+    code, out, _ = _run(capsys, "plan", "--compute", "1e22", "--law-file", str(law_file), "--json")
+    assert code == 0
+    text_code, text, _ = _run(capsys, "fit", str(EXAMPLE), "--form", "gadre")
+    assert text_code == 0
+    assert re.search(r"^eta\s+0\.\d+", text, re.MULTILINE)
+
+
+def test_fit_runs_of_another_modality_with_their_own_column_names(capsys, tmp_path) -> None:
+    law = ChinchillaLaw(E=0.62, A=95.0, B=3.1e3, alpha=0.27, beta=0.44)
+    rows = ["n_params,audio_tokens,val_ce"]
+    for n in (2e7, 6e7, 2e8, 6e8, 2e9):
+        for ratio in (2.0, 8.0, 30.0, 100.0):
+            rows.append(f"{n},{n * ratio},{law.loss(n, n * ratio)}")
+    path = tmp_path / "speech.csv"
+    path.write_text("\n".join(rows) + "\n")
+    argv = [
+        "fit",
+        str(path),
+        "--params-col",
+        "n_params",
+        "--tokens-col",
+        "audio_tokens",
+        "--loss-col",
+        "val_ce",
+    ]
+    code, out, err = _run(capsys, *argv, "--json")
+    assert code == 0, err
+    assert json.loads(out)["beta"] == pytest.approx(0.44, rel=1e-5)
 
 
 def test_fit_example_data_set_with_default_columns(capsys) -> None:
@@ -68,6 +131,12 @@ def test_fit_example_data_set_with_default_columns(capsys) -> None:
         ([*EPOCH_ARGS, "--exclude-top-loss", "241"], "at least 5 runs"),
         ([*EPOCH_ARGS, "--exclude-top-loss", "-1"], "--exclude-top-loss must be a whole number >= 0"),
         ([*EPOCH_ARGS, "--bootstrap", "-3"], "--bootstrap must be a whole number >= 1"),
+        ([*EPOCH_ARGS, "--bootstrap", "100000000"], "--bootstrap must be at most 100,000 resamples"),
+        ([*EPOCH_ARGS, "--form", "kaplan"], "unknown fit form 'kaplan'; valid forms: chinchilla, gadre2024"),
+        (
+            [*EPOCH_ARGS, "--loss-col", "Model Size"],
+            "column 'Model Size' is chosen for both parameters and loss",
+        ),
     ],
 )
 def test_fit_errors_are_one_line_exit_2(capsys, argv, needle) -> None:

@@ -1,8 +1,10 @@
-"""``fmfootprint fit``: fit a Chinchilla law to training runs in a CSV; the JSON output is a law file."""
+"""``fmfootprint fit``: fit a scaling law (Chinchilla, or Gadre et al. 2024's over-training form) to training
+runs in a CSV; the JSON output is a law file."""
 
 from __future__ import annotations
 
 import argparse
+from typing import Any
 
 from fmfootprint.cli._output import print_json, print_table, seed
 
@@ -12,10 +14,11 @@ __all__ = ["register", "run"]
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = subparsers.add_parser(
         "fit",
-        help="fit L = E + A/N^alpha + B/D^beta to training runs (Hoffmann App. D.2)",
+        help="fit L = E + A/N^alpha + B/D^beta (or another --form) to training runs (Hoffmann App. D.2)",
         description=(
-            "Fit a Chinchilla scaling law to a CSV of training runs with the procedure of Hoffmann et al. "
-            "2022, App. D.2. --json output can be passed to `plan --law-file`."
+            "Fit a scaling law to a CSV of training runs (any modality: the columns are model size, tokens "
+            "or FLOPs, and loss) with the procedure of Hoffmann et al. 2022, App. D.2. --json output can be "
+            "passed to `plan --law-file`."
         ),
     )
     p.add_argument("runs", metavar="RUNS.csv", help="CSV with one row per training run")
@@ -30,13 +33,26 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "--exclude-top-loss", type=int, default=0, metavar="K", help="drop the K highest-loss runs"
     )
     p.add_argument(
-        "--bootstrap", type=int, default=0, metavar="N", help="resamples for 95%% intervals (e.g. 4000)"
+        "--bootstrap",
+        type=int,
+        default=0,
+        metavar="N",
+        help="resamples for 95%% intervals (e.g. 4000; at most 100,000)",
     )
     p.add_argument(
         "--method",
         choices=("screen", "exhaustive"),
         default="screen",
         help="screen: best 32 of the 4,500 starts (default, same optimum); exhaustive: all 4,500 (slow)",
+    )
+    p.add_argument(
+        "--form",
+        default="chinchilla",
+        metavar="NAME",
+        help=(
+            "functional form: chinchilla (default; E + A/N^alpha + B/D^beta) or gadre2024 (Gadre et al. "
+            "2024 eq. 4, over-training: E + (a M^eta + b M^-eta) C^-eta with M = D/N, i.e. alpha = beta)"
+        ),
     )
     p.add_argument("--seed", type=seed, default=0, metavar="S", help="bootstrap seed (default 0)")
     p.add_argument("--json", action="store_true", help="print JSON (a valid --law-file)")
@@ -46,7 +62,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def run(args: argparse.Namespace) -> int:
     from fmfootprint.scaling.fit import bootstrap, fit, load_runs  # scipy and pandas: not for --help
+    from fmfootprint.scaling.forms import get_form
+    from fmfootprint.scaling.runs import range_warnings
 
+    form = get_form(args.form).name  # an unknown form: one line listing the valid ones, before any work
     runs = load_runs(
         args.runs,
         params_col=args.params_col,
@@ -54,27 +73,44 @@ def run(args: argparse.Namespace) -> int:
         flops_col=args.flops_col,
         loss_col=args.loss_col,
     )
+    # progress=None: a bar only when stderr is a terminal (never drawn into a log file or a pipe).
+    convergence = ""
     if args.bootstrap:
         result = bootstrap(
-            runs, n=args.bootstrap, seed=args.seed, exclude_top_loss=args.exclude_top_loss, progress=True
+            runs, n=args.bootstrap, seed=args.seed, exclude_top_loss=args.exclude_top_loss, form=form
         )
         payload = result.to_dict()
+        convergence = result.convergence_text()
     else:
-        payload = fit(
-            runs, exclude_top_loss=args.exclude_top_loss, method=args.method, progress=True
-        ).to_dict()
+        payload = fit(runs, exclude_top_loss=args.exclude_top_loss, method=args.method, form=form).to_dict()
+    warnings = range_warnings(runs)
+    if warnings:
+        payload["warnings"] = list(warnings)
     if args.json:
         print_json(payload)
         return 0
+    print_table(_rows(payload, convergence, warnings))
+    return 0
+
+
+def _rows(payload: dict[str, Any], convergence: str, warnings: tuple[str, ...]) -> dict[str, str]:
+    from fmfootprint.units import format_count
+
     intervals = payload.get("intervals", {})
-    rows = {}
-    for name in ("E", "A", "B", "alpha", "beta"):
-        text = f"{payload[name]:.6g}"
+    own = payload.get("form_parameters", {})
+    rows = {"form": str(payload["form"])}
+    # The form's own parameters first (Gadre's E, a, b, eta), then the Chinchilla law they are.
+    for name in [*own, *(n for n in ("E", "A", "B", "alpha", "beta") if n not in own)]:
+        value = own.get(name, payload.get(name))
+        text = f"{value:.6g}"
         if name in intervals:
             low, high = intervals[name]
             text += f"  [{low:.5g}, {high:.5g}] (95%)"
         rows[name] = text
     rows["objective"] = f"{payload['objective']:.10g}"
-    rows["points"] = str(payload["n_points"])
-    print_table(rows)
-    return 0
+    rows["points"] = format_count(payload["n_points"])
+    if convergence:
+        rows["bootstrap"] = convergence
+    for i, note in enumerate(warnings, 1):
+        rows[f"warning {i}" if len(warnings) > 1 else "warning"] = note
+    return rows

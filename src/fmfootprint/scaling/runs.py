@@ -2,18 +2,116 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from fmfootprint._io import check_read_size
 from fmfootprint.errors import FootprintInputError, UnknownNameError
 
-__all__ = ["MIN_RUNS", "load_runs", "prepare_runs"]
+__all__ = [
+    "MIN_RUNS",
+    "ROLES",
+    "check_columns",
+    "guess_columns",
+    "load_runs",
+    "prepare_runs",
+    "range_warnings",
+]
 
 #: Fewest runs a fit accepts (the Chinchilla form has 5 parameters).
 MIN_RUNS = 5
+
+#: The roles a runs table's columns play, with their human names (messages, the Fit page).
+ROLES = {"params": "parameters", "tokens": "tokens", "flops": "FLOPs", "loss": "loss"}
+# Name fragments that suggest each role, most specific first, and whole names that mean it. Roles are
+# guessed in the order loss, FLOPs, tokens, parameters, and a column serves one role only (so
+# "train_tokens" is never also the size); a ratio column ("tokens/params") is a last resort.
+_HINTS = {
+    "loss": ("loss", "nll", "xent", "perplexity"),
+    "flops": ("flop", "compute"),
+    "tokens": ("token", "data"),
+    "params": ("param", "modelsize", "size", "model"),
+}
+_EXACT = {"loss": ("l", "ce"), "flops": ("c",), "tokens": ("d",), "params": ("n",)}
+#: Plausible range of each role [its unit]: outside it a run is more likely a unit or column mix-up.
+_PLAUSIBLE = {
+    "params": (1e3, 1e14),
+    "tokens": (1e4, 1e16),
+    "loss": (1e-3, 30.0),
+}
+
+
+def guess_columns(columns: Sequence[object]) -> dict[str, str | None]:
+    """A distinct column for each role (params, tokens, flops, loss) guessed from the names, or None.
+
+    Parameters
+    ----------
+    columns : sequence
+        The table's column names.
+
+    Returns
+    -------
+    dict
+        {role: column or None}; no column is given two roles. For ``model_size,train_tokens,eval_loss``:
+        params model_size, tokens train_tokens, flops None, loss eval_loss.
+    """
+    names = [str(c) for c in columns]
+    keys = {n: re.sub(r"[^a-z0-9/]", "", n.lower()) for n in names}
+    used: set[str] = set()
+    guessed: dict[str, str | None] = {}
+    for role in ("loss", "flops", "tokens", "params"):
+        free = [n for n in names if n not in used]
+        exact = [n for n in free if keys[n] in (role, *_EXACT[role], *_HINTS[role])]
+        partial = [n for h in _HINTS[role] for n in free if h in keys[n]]
+        # Whole-name matches, then names with a hint (plain before ratios such as "Tokens/Params").
+        ranked = exact + sorted(dict.fromkeys(partial), key=lambda n: ("/" in keys[n], partial.index(n)))
+        guessed[role] = ranked[0] if ranked else None
+        if ranked:
+            used.add(ranked[0])
+    return {role: guessed[role] for role in ROLES}
+
+
+def check_columns(**columns: str | None) -> None:
+    """Refuse one column for two roles, e.g. ``check_columns(params="x", tokens="x", loss="y")``.
+
+    Raises
+    ------
+    FootprintInputError
+        One line naming the column and both roles.
+    """
+    seen: dict[str, str] = {}
+    for role, column in columns.items():
+        if column is None:
+            continue
+        if column in seen:
+            raise FootprintInputError(
+                f"column {column!r} is chosen for both {ROLES.get(seen[column], seen[column])} and "
+                f"{ROLES.get(role, role)}; pick a different column for each"
+            )
+        seen[column] = role
+
+
+def range_warnings(runs: pd.DataFrame) -> tuple[str, ...]:
+    """Warnings for runs outside the plausible range of each role (params, tokens, loss).
+
+    A size below 1,000 or a loss above 30 more often means a column in other units (millions of
+    parameters, perplexity) than a real run; the fit still runs, the warning says which column to check.
+    """
+    notes = []
+    for role, (low, high) in _PLAUSIBLE.items():
+        values = runs[role].to_numpy(dtype=float)
+        outside = (values < low) | (values > high)
+        if outside.any():
+            notes.append(
+                f"{int(outside.sum())} of {values.size} runs have {ROLES[role]} outside the plausible "
+                f"{low:g}-{high:g} (e.g. {values[outside][0]:g}); check the column and its unit"
+            )
+    return tuple(notes)
 
 
 def load_runs(
@@ -41,20 +139,24 @@ def load_runs(
     Raises
     ------
     FootprintInputError
-        A missing column (with the closest existing names), or a non-numeric, non-finite or non-positive
-        value (naming the column and row).
+        A missing column (with the closest existing names), one column for two roles, a file that is not
+        readable CSV (naming it), or a non-numeric, non-finite or non-positive value (naming the column and
+        row). A file over :data:`fmfootprint._io.MAX_READ_BYTES` is refused before it is read.
     """
     if isinstance(path_or_df, pd.DataFrame):
         frame = path_or_df
         source = "runs"
     else:
         source = str(path_or_df)
+        check_read_size(path_or_df, what="runs file")
         try:
             frame = pd.read_csv(path_or_df)
         except pd.errors.EmptyDataError:
             raise FootprintInputError(f"{source!r} is empty") from None
         except pd.errors.ParserError as exc:
             raise FootprintInputError(f"cannot parse {source!r} as CSV: {str(exc).splitlines()[0]}") from None
+        except UnicodeDecodeError as exc:
+            raise FootprintInputError(f"{source!r} is not UTF-8 text (byte {exc.start})") from None
     columns = [str(c) for c in frame.columns]
     wanted = {"params": params_col, "loss": loss_col}
     if flops_col is not None:
@@ -63,6 +165,7 @@ def load_runs(
         wanted["tokens"] = tokens_col
     else:
         raise FootprintInputError("give a tokens column or a FLOPs column")
+    check_columns(**wanted)
     for column in wanted.values():
         if column not in frame.columns:
             raise UnknownNameError(f"column in {source}", column, columns)
