@@ -27,6 +27,11 @@ _EXPORTS: dict[str, str] = {
     "Estimate": "fmfootprint.footprint.estimate",
     "lifecycle": "fmfootprint.footprint.lifecycle",
     "monte_carlo": "fmfootprint.footprint.uncertainty",
+    # inference per query, energy ratings
+    "inference": "fmfootprint.serving.query",
+    "InferenceResult": "fmfootprint.serving.result",
+    "rate_inference": "fmfootprint.serving.rating",
+    "rate_training": "fmfootprint.serving.rating",
     "Plan": "fmfootprint.planning",
     "RunSummary": "fmfootprint.measure.summary",
     # reports

@@ -1,7 +1,7 @@
 """The per-query inference model against published measured energy per output token (issue 12, item 3).
 
 The calibration half of ``tests/data/inference/measured_inference.csv`` sets the fitted constants of
-:mod:`fmfootprint.inference.constants` by the documented procedure; the held-back half is used only here:
+:mod:`fmfootprint.serving.constants` by the documented procedure; the held-back half is used only here:
 at least 80 % of it within a factor 1.5 of the measurement, and at least 80 % inside the stated range.
 """
 
@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from fmfootprint.inference import constants
-from fmfootprint.inference.calibration import calibrate, compare
+from fmfootprint.serving import constants
+from fmfootprint.serving.calibration import calibrate, compare
 
 ROWS = list(
     csv.DictReader((Path(__file__).parents[1] / "data" / "inference" / "measured_inference.csv").open())
@@ -54,7 +54,7 @@ def test_held_back_half_within_1_5x_and_inside_the_range() -> None:
 
 def test_a_factor_off_by_two_fails_the_held_back_check() -> None:
     # The check can fail: doubling the power fraction's effect (halving it) puts most rows out of range.
-    from fmfootprint.inference.calibration import _estimate
+    from fmfootprint.serving.calibration import _estimate
 
     outside = 0
     for row in HELD_BACK:

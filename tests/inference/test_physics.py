@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from fmfootprint.inference import physics
+from fmfootprint.serving import physics
 
 
 def test_weights_and_accelerators_match_how_llama_is_served() -> None:

@@ -7,8 +7,8 @@ import dataclasses
 import pytest
 
 from fmfootprint.errors import FootprintInputError, UnknownNameError
-from fmfootprint.inference.query import inference
-from fmfootprint.inference.result import RANGED_KEYS
+from fmfootprint.serving.query import inference
+from fmfootprint.serving.result import RANGED_KEYS
 
 QUERY = {"gpu": "H100", "input_tokens": 1000, "output_tokens": 500}
 
@@ -116,3 +116,11 @@ def test_user_errors() -> None:
         inference(8e9, **QUERY, batch="many")
     with pytest.raises(FootprintInputError, match="output_tokens"):
         inference(8e9, gpu="H100", input_tokens=10, output_tokens=0)
+
+
+def test_public_api_is_the_function_even_after_the_package_loads() -> None:
+    import fmfootprint
+    import fmfootprint.serving.query as query
+
+    assert fmfootprint.inference is query.inference
+    assert isinstance(fmfootprint.inference(8e9, **QUERY, batch=4), fmfootprint.InferenceResult)

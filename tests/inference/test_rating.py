@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 from fmfootprint.errors import UnknownNameError
-from fmfootprint.inference import rating
-from fmfootprint.inference.query import inference
+from fmfootprint.serving import rating
+from fmfootprint.serving.query import inference
 
 DOC = Path(__file__).parents[2] / "docs" / "rating.md"
 

@@ -9,7 +9,7 @@ from fmfootprint import _validate
 from fmfootprint.catalog.hardware import Accelerator, get_accelerator, server_defaults
 from fmfootprint.errors import FootprintInputError
 from fmfootprint.footprint.factors import Assumption
-from fmfootprint.inference import physics
+from fmfootprint.serving import physics
 
 __all__ = ["Hardware", "resolve_hardware"]
 

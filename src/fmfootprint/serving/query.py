@@ -3,11 +3,11 @@
 Steps: the accelerator and its figures (catalog, or given) → the replica (accelerators to hold the weights,
 the largest batch that fits) → the batch (given, or ``"auto"``: the most energy-efficient batch that fits
 and meets the latency target) → the roofline time and energy of one query
-(:mod:`fmfootprint.inference.physics`) → host, idle capacity and PUE → carbon and water through
+(:mod:`fmfootprint.serving.physics`) → host, idle capacity and PUE → carbon and water through
 :mod:`fmfootprint.footprint.convert`, embodied carbon through :mod:`fmfootprint.footprint.embodied`, at
 the site of :func:`fmfootprint.footprint.site.resolve_site`. Ranges are the corners of the factor box
 (:func:`fmfootprint.footprint.factors.corner_grid`): the calibration residual, host and idle fractions,
-the site's factors and embodied kg, each ranged as stated in :mod:`fmfootprint.inference.constants` and
+the site's factors and embodied kg, each ranged as stated in :mod:`fmfootprint.serving.constants` and
 :mod:`fmfootprint.footprint.factors`.
 """
 
@@ -31,10 +31,10 @@ from fmfootprint.footprint.factors import (
     site_factors,
 )
 from fmfootprint.footprint.site import resolve_site
-from fmfootprint.inference import constants as c
-from fmfootprint.inference import physics
-from fmfootprint.inference.hardware import Hardware, resolve_hardware
-from fmfootprint.inference.result import RANGED_KEYS, InferenceResult
+from fmfootprint.serving import constants as c
+from fmfootprint.serving import physics
+from fmfootprint.serving.hardware import Hardware, resolve_hardware
+from fmfootprint.serving.result import RANGED_KEYS, InferenceResult
 from fmfootprint.units import S_PER_H
 
 __all__ = ["INFERENCE_PRECISIONS", "SCOPES", "inference"]
@@ -213,11 +213,11 @@ def inference(
         Site factors [-], [gCO2e/kWh], [L/kWh], [L/kWh] that override the region's.
     kv_bytes_per_token : float, optional
         KV-cache bytes per token [B/token] (2 · layers · KV heads · head dim · bytes); default scaled
-        from Llama 3.1 8B (:func:`~fmfootprint.inference.physics.kv_bytes_per_token`).
+        from Llama 3.1 8B (:func:`~fmfootprint.serving.physics.kv_bytes_per_token`).
     tdp_w, memory_gb, memory_bandwidth_tb_s, peak_tflops, embodied_kg_per_gpu : float, optional
         Accelerator figures [W], [GB], [TB/s], [TFLOP/s], [kgCO2e] instead of the catalog's.
     memory_efficiency, prefill_efficiency, decode_compute_efficiency, power_fraction : float, optional
-        Model factors [-] in (0, 1] instead of the calibrated ones (:mod:`fmfootprint.inference.constants`).
+        Model factors [-] in (0, 1] instead of the calibrated ones (:mod:`fmfootprint.serving.constants`).
 
     Returns
     -------

@@ -2,7 +2,7 @@
 
 A comparison is one measured configuration (model, accelerator, precision, batch, tokens) and its measured
 accelerator energy per output token. :func:`compare` gives the estimate, its stated range and the ratio for
-each; :func:`calibrate` sets the two fitted factors of :mod:`fmfootprint.inference.constants` from the
+each; :func:`calibrate` sets the two fitted factors of :mod:`fmfootprint.serving.constants` from the
 calibration half, by the procedure that module documents. Nothing here reads a file: the comparisons are
 mappings (rows of ``tests/data/inference/measured_inference.csv``).
 """
@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from fmfootprint.errors import FootprintInputError
-from fmfootprint.inference import constants as c
+from fmfootprint.serving import constants as c
 
 __all__ = ["Calibration", "Comparison", "calibrate", "compare"]
 
@@ -86,7 +86,7 @@ class Calibration:
 
 
 def _estimate(row: Mapping[str, Any], **factors: Any) -> Any:
-    from fmfootprint.inference.query import inference
+    from fmfootprint.serving.query import inference
 
     return inference(
         float(row["params"]),

@@ -1,0 +1,38 @@
+"""Per-query inference: energy, carbon, water and latency of serving a language model, and energy ratings.
+
+- :mod:`~fmfootprint.serving.physics`: the roofline model as pure vectorised functions;
+- :mod:`~fmfootprint.serving.constants`: its efficiency factors, calibrated once on measurements;
+- :mod:`~fmfootprint.serving.query`: :func:`inference`, one query → :class:`InferenceResult`;
+- :mod:`~fmfootprint.serving.calibration`: the comparison with published measurements;
+- :mod:`~fmfootprint.serving.rating`: absolute A–G energy labels (docs/rating.md).
+
+Names are re-exported lazily so that importing the package stays cheap.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+_EXPORTS: dict[str, str] = {
+    "inference": "fmfootprint.serving.query",
+    "INFERENCE_PRECISIONS": "fmfootprint.serving.query",
+    "SCOPES": "fmfootprint.serving.query",
+    "InferenceResult": "fmfootprint.serving.result",
+    "rate_inference": "fmfootprint.serving.rating",
+    "rate_training": "fmfootprint.serving.rating",
+    "Rating": "fmfootprint.serving.rating",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'fmfootprint.serving' has no attribute {name!r}")
+    return getattr(importlib.import_module(module), name)
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
