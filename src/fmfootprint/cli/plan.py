@@ -92,7 +92,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         "--law",
         default=None,
         metavar="NAME",
-        help="law preset (default besiroglu2024, or muennighoff2023 with --unique-tokens; see `laws`)",
+        help="law preset, e.g. besiroglu2024, llama3, deepseek2024, gadre2024-rpj (default besiroglu2024, "
+        "or muennighoff2023 with --unique-tokens; see `laws` and docs/laws.md)",
     )
     law.add_argument(
         "--law-file", default=None, metavar="FIT.json", help="law written by `fmfootprint fit --json`"
@@ -197,10 +198,10 @@ def _print_plan(result: Plan) -> None:
     from fmfootprint.planning.budgets import BUDGET_KINDS
     from fmfootprint.planning.equivalents import everyday_equivalents
     from fmfootprint.planning.spread import spread_text
-    from fmfootprint.scaling.laws import PRESETS
+    from fmfootprint.scaling.published import PUBLISHED
     from fmfootprint.units import format_count, format_number
 
-    preset = PRESETS.get(result.law)
+    preset = PUBLISHED.get(result.law)
     model: dict[str, str] = {}
     flops = f"{format_number(result.compute_flops)} FLOP"
     if result.budget_kind not in (None, "compute_flops"):
@@ -211,7 +212,18 @@ def _print_plan(result: Plan) -> None:
     model["parameters"] = format_count(result.params)
     model["training tokens"] = format_count(result.tokens)
     model["tokens/param"] = format_number(result.tokens_per_param)
-    model["loss"] = f"{result.loss:.4f} nats/token"
+    answers = result.law_answers or {}
+    model["loss"] = (
+        f"{result.loss:.4f} nats/token"
+        if result.loss is not None
+        else f"not given by this law ({answers.get('cannot_answer', {}).get('loss', 'no loss law')})"
+    )
+    if "batch_size_tokens" in answers:
+        model["batch size"] = f"{format_count(answers['batch_size_tokens'])} tokens (the law's optimum)"
+    if "learning_rate" in answers:
+        model["learning rate"] = f"{answers['learning_rate']:.3g} (the law's optimum)"
+    if "downstream_top1_error" in answers:
+        model["downstream error"] = f"{answers['downstream_top1_error']:.3f} (mean top-1, the law's forecast)"
     if result.published_laws:
         model["published laws"] = spread_text(result.published_laws)
     if result.lifetime_flops is not None and result.flops_saved is not None:

@@ -16,14 +16,23 @@ from pathlib import Path
 from typing import Any
 
 from fmfootprint._validate import BOUNDS, bounded, positive
-from fmfootprint.errors import FootprintInputError, UnknownNameError
+from fmfootprint.errors import FootprintInputError
 from fmfootprint.footprint.estimate import Estimate
 from fmfootprint.planning._hardware import check_hardware, estimate_at
 from fmfootprint.planning.budgets import BUDGET_KINDS, budget_flops
+from fmfootprint.planning.published import (
+    allocate_published,
+    law_answers,
+    needs_own_planner,
+    published_law,
+    refuse_mode,
+)
 from fmfootprint.planning.spread import LawSpread, published_spread
+from fmfootprint.planning.thresholds import ThresholdCheck, eu_ai_act_check
 from fmfootprint.scaling import allocate
 from fmfootprint.scaling.constrained import data_constrained_loss
-from fmfootprint.scaling.laws import DEFAULT_LAW, ChinchillaLaw, KaplanLaw, get_law, law_names, load_law
+from fmfootprint.scaling.laws import DEFAULT_LAW, ChinchillaLaw, KaplanLaw, load_law
+from fmfootprint.scaling.published import PublishedLaw, get_published, published_names
 
 __all__ = ["LawLike", "Plan", "plan", "resolve_law"]
 
@@ -43,8 +52,9 @@ class Plan:
         Model size N [parameters].
     tokens : float
         Training tokens D [tokens].
-    loss : float
-        Predicted final loss [nats/token].
+    loss : float or None
+        Predicted final loss [nats/token]; None for a published law that gives no loss (Llama 3, DeepSeek
+        LLM: their ``law_answers["cannot_answer"]["loss"]`` says why).
     tokens_per_param : float
         D / N [tokens/parameter].
     law : str
@@ -69,12 +79,19 @@ class Plan:
         One sentence per way the plan lies outside the range of runs its law was fitted on (parameters,
         tokens, tokens per parameter, compute), with the factor; empty inside it or when the range is
         unknown.
+    law_answers : dict or None
+        For a published preset (``fmfootprint laws``): what the law answers beyond N, D and loss
+        (:func:`fmfootprint.planning.published.law_answers`: batch size, learning rate, downstream error
+        where it gives them, and each question it cannot answer with the reason); None for a law file.
+    eu_ai_act : ThresholdCheck or None
+        The training compute against the EU AI Act's 1e23 and 1e25 FLOP thresholds
+        (:func:`fmfootprint.planning.thresholds.eu_ai_act_check`).
     """
 
     compute_flops: float
     params: float
     tokens: float
-    loss: float
+    loss: float | None
     tokens_per_param: float
     law: str
     mode: str
@@ -87,6 +104,8 @@ class Plan:
     budget: float | None = None
     published_laws: tuple[LawSpread, ...] = ()
     warnings: tuple[str, ...] = ()
+    law_answers: dict[str, Any] | None = None
+    eu_ai_act: ThresholdCheck | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The ``fmfootprint plan --json`` keys (optional ones only when set).
@@ -119,6 +138,10 @@ class Plan:
         if self.published_laws:
             out["published_laws"] = [row.to_dict() for row in self.published_laws]
         out["warnings"] = list(self.warnings)
+        if self.law_answers is not None:
+            out["law_answers"] = self.law_answers
+        if self.eu_ai_act is not None:
+            out["eu_ai_act"] = self.eu_ai_act.to_dict()
         return out
 
 
@@ -150,16 +173,23 @@ def resolve_law(law: LawLike) -> ChinchillaLaw:
         return ChinchillaLaw.from_dict(dict(law))
     if isinstance(law, Path) or os.path.isfile(law):
         return load_law(law)
-    try:
-        return allocate._chinchilla(get_law(law))
-    except UnknownNameError:
-        if os.sep not in law and "/" not in law and not Path(law).suffix:
-            raise
-        # It looks like a path: say that no such file exists either, and still list the presets.
-        reason = "No such file or directory" if not os.path.lexists(law) else "Not a readable file"
-        raise FootprintInputError(
-            f"{reason}: {law}, and no preset law of that name; valid laws: {', '.join(law_names())}"
-        ) from None
+    published = published_law(law)
+    if published is not None:
+        chinchilla = getattr(published, "law", None)
+        if not isinstance(chinchilla, ChinchillaLaw):
+            raise FootprintInputError(
+                f"law {published.name!r} is not of the form E + A/N^alpha + B/D^beta that this planner "
+                f"needs ({published.form}); plan it with plan(compute_flops=...) or choose a Chinchilla-form "
+                "law (fmfootprint laws)"
+            )
+        return chinchilla
+    if os.sep not in law and "/" not in law and not Path(law).suffix:
+        get_published(law)  # a name that no preset has: the error lists every preset
+    # It looks like a path: say that no such file exists either, and still list the presets.
+    reason = "No such file or directory" if not os.path.lexists(law) else "Not a readable file"
+    raise FootprintInputError(
+        f"{reason}: {law}, and no preset law of that name; valid laws: {', '.join(published_names())}"
+    )
 
 
 def _one_of(given: Mapping[str, float | None]) -> tuple[str, float]:
@@ -259,9 +289,11 @@ def plan(
     if inference_tokens is not None and kind != "target_loss":
         raise FootprintInputError("inference_tokens needs target_loss")
     settings = check_hardware(hardware)
-    the_law = resolve_law(
-        law if law is not None else ("muennighoff2023" if unique_tokens is not None else DEFAULT_LAW)
-    )
+    named = law if law is not None else ("muennighoff2023" if unique_tokens is not None else DEFAULT_LAW)
+    published = published_law(named)
+    if published is not None and needs_own_planner(published):
+        return _plan_own_law(published, kind, value, settings, unique_tokens, inference_tokens)
+    the_law = resolve_law(named)
     unique = None if unique_tokens is None else bounded("unique_tokens", unique_tokens)
     if inference_tokens is not None:
         bounded("inference_tokens", inference_tokens)
@@ -325,5 +357,45 @@ def plan(
         budget=value if budget_kind is not None else None,
         published_laws=spread,
         warnings=the_law.extrapolation_warnings(float(values["params"]), float(values["tokens"])),
+        law_answers=None if published is None else law_answers(published, compute, float(values["loss"])),
+        eu_ai_act=eu_ai_act_check(compute),
         **extra,
+    )
+
+
+def _plan_own_law(
+    law: PublishedLaw,
+    kind: str,
+    value: float,
+    settings: dict[str, Any],
+    unique_tokens: float | None,
+    inference_tokens: float | None,
+) -> Plan:
+    """A budget planned with a published law not of the Chinchilla form (Llama 3, DeepSeek LLM), by the
+    law's own compute-optimal rule; any other mode is refused with the law's reason."""
+    if kind not in BUDGET_KINDS:
+        raise refuse_mode(law, "params" if kind == "params" else "target-loss")
+    if unique_tokens is not None:
+        raise refuse_mode(law, "unique_tokens")
+    if inference_tokens is not None:  # pragma: no cover - plan() refuses it without target_loss first
+        raise refuse_mode(law, "target-loss")
+    budget = budget_flops(kind, value, settings)
+    values = allocate_published(law, budget)
+    compute = float(values["compute_flops"])
+    loss = values["loss"]
+    return Plan(
+        compute_flops=compute,
+        params=float(values["params"]),
+        tokens=float(values["tokens"]),
+        loss=None if loss is None else float(loss),
+        tokens_per_param=float(values["tokens_per_param"]),
+        law=law.name,
+        mode="compute",
+        footprint=estimate_at(compute, settings) if settings else None,
+        budget_kind=kind,
+        budget=value,
+        published_laws=published_spread(compute),
+        warnings=law.extrapolation_warnings(float(values["params"]), float(values["tokens"])),
+        law_answers=law_answers(law, compute, None if loss is None else float(loss)),
+        eu_ai_act=eu_ai_act_check(compute),
     )
