@@ -20,7 +20,10 @@ Only openly licensed data ships. Licence tokens used in the ``licence`` columns:
 ``CC-BY-4.0``, ``Apache-2.0``, ``MIT``, ``public-domain``, ``OGL-Canada-2.0`` (Open Government Licence –
 Canada, an attribution-only open licence), and ``fact`` (a single published figure quoted with its
 citation: numbers from datasheets, papers and sustainability reports, not a database). Rows whose
-upstream source is not openly licensed (carbonfootprint.com, IEA, Electricity Maps) are excluded.
+upstream source is not openly licensed (carbonfootprint.com, IEA) are excluded. Electricity Maps' yearly
+data is ODbL-1.0 (share-alike): it is written to its own file, ``electricitymaps_zones.csv``, every row
+``ODbL-1.0`` with attribution "Electricity Maps", and no ODbL value is copied into another file (cloud
+regions carry only the zone's name).
 """
 
 from __future__ import annotations
@@ -116,6 +119,12 @@ PROVIDER_WUE = {
     r["provider"]: (float(r["wue_l_per_kwh"]), CITATIONS[r["wue_source"]], int(r["wue_year"]))
     for r in _PROVIDERS
     if r["wue_l_per_kwh"]
+}
+
+# Cloud regions -> Electricity Maps zone, where the grid the data centre draws from is known.
+CLOUD_ZONES = {
+    (r["provider"], r["region"]): (r["zone"], f"{r['reason']} ({CITATIONS[r['source']]})")
+    for r in read_table("cloud_zones.csv")
 }
 
 # Accelerators: figures from facts.md §C with their original sources; blank = not defined / not published.
@@ -532,6 +541,77 @@ def build_azure(sources: Path, places, ewif, li: Mapping[str, Mapping[str, Any]]
     return list(rows.values())
 
 
+EMAPS_YEARS = (2021, 2022, 2023, 2024, 2025)
+EMAPS_ATTRIBUTION = "Electricity Maps"
+EMAPS_LICENCE = "ODbL-1.0"
+# Zone codes whose country part is not an ISO 3166-1 code: Kosovo's user-assigned XK / XKX.
+NON_ISO_ALPHA3 = {"XK": "XKX"}
+
+
+def parse_emaps_module(text: str) -> dict[str, Any]:
+    """The ``data`` object of a CO2.js ``yearly_YYYY.js`` ES module.
+
+    The object literal is JSON except for JavaScript ``\\xNN`` escapes in names (``Qu\\xE9bec``), which are
+    turned into the JSON escapes ``\\u00NN`` before decoding.
+    """
+    _head, found, body = text.partition("const data =")
+    if not found:
+        raise SystemExit("build_data: Electricity Maps module has no 'const data ='")
+    body = re.sub(r"\\x([0-9A-Fa-f]{2})", lambda m: "\\u00" + m.group(1), body)
+    data, _ = json.JSONDecoder().raw_decode(body.strip())
+    return dict(data)
+
+
+def build_electricitymaps(sources: Path) -> list[dict[str, Any]]:
+    """Every zone and year of the Electricity Maps yearly files, as published (ODbL: its own file)."""
+    rows = []
+    zones: set[str] | None = None
+    for year in EMAPS_YEARS:
+        text = (sources / f"electricitymaps-yearly/yearly_{year}.js").read_text(encoding="utf-8")
+        data = parse_emaps_module(text)
+        if zones is not None and set(data) != zones:
+            raise SystemExit(f"build_data: Electricity Maps {year} has other zones than the year before")
+        zones = set(data)
+        for zone, entry in data.items():
+            intensity = entry["carbonIntensity"]
+            if intensity["unit"] != "gCO2eq/kWh":
+                raise SystemExit(f"build_data: Electricity Maps {zone} {year} unit {intensity['unit']!r}")
+            alpha2 = zone.split("-")[0]
+            alpha3 = NON_ISO_ALPHA3.get(alpha2) or country(alpha2).alpha_3
+            rows.append(
+                {
+                    "zone": zone,
+                    "name": entry["zone"]["zoneName"],
+                    "display_name": entry["zone"].get("displayName", ""),
+                    "country_name": entry["zone"].get("countryName", ""),
+                    "country_alpha2": alpha2,
+                    "country_alpha3": alpha3,
+                    "year": year,
+                    "intensity_g_per_kwh": float(intensity["value"]),
+                    "renewable_percent": float(entry["renewableEnergy"]["value"]),
+                    "carbon_free_percent": float(entry["carbonFreeEnergy"]["value"]),
+                    "basis": "lifecycle",
+                    "accounting": "consumption",
+                    "source": CITATIONS["SRC_EMAPS"].format(year=year),
+                    "attribution": EMAPS_ATTRIBUTION,
+                    "licence": EMAPS_LICENCE,
+                }
+            )
+    return sorted(rows, key=lambda r: (r["zone"], r["year"]))
+
+
+def zone_of(provider: str, region: str, location: str, zones: set[str]) -> tuple[str, str]:
+    """The Electricity Maps zone a cloud region draws from, and why: the mapping table, else its location."""
+    if (provider, region) in CLOUD_ZONES:
+        zone, why = CLOUD_ZONES[(provider, region)]
+        if zone not in zones:
+            raise SystemExit(f"build_data: cloud_zones.csv maps {provider}:{region} to unknown zone {zone}")
+        return zone, why
+    if location in zones:
+        return location, f"the region's location {location} is an Electricity Maps zone"
+    return "", ""
+
+
 def build_defaults(sources: Path, countries: list[dict[str, Any]]) -> list[dict[str, Any]]:
     total = sum(r["generation_twh"] for r in countries)
     world = sum(r["generation_twh"] * r["intensity_g_per_kwh"] for r in countries) / total
@@ -715,6 +795,25 @@ CLOUD_COLUMNS = (
     "ewif_licence",
     "region_source",
     "region_licence",
+    "grid_zone",
+    "grid_zone_source",
+)
+EMAPS_COLUMNS = (
+    "zone",
+    "name",
+    "display_name",
+    "country_name",
+    "country_alpha2",
+    "country_alpha3",
+    "year",
+    "intensity_g_per_kwh",
+    "renewable_percent",
+    "carbon_free_percent",
+    "basis",
+    "accounting",
+    "source",
+    "attribution",
+    "licence",
 )
 WATER_COLUMNS = ("location_code", "location_name", "ewif_l_per_kwh", "basis", "year", "source", "licence")
 DEFAULT_COLUMNS = ("parameter", "value", "unit", "basis", "year", "source", "licence", "status")
@@ -743,188 +842,6 @@ ACCELERATOR_COLUMNS = (
 )
 SERVER_COLUMNS = ("parameter", "value", "unit", "source", "year", "status", "licence")
 
-SOURCE_TABLE: list[tuple[str, str, str, str, str]] = [
-    (
-        (
-            "Ember, Yearly Electricity Data, via Our World in Data `owid/energy-data` "
-            "(`carbon_intensity_elec`), as packaged in codecarbon "
-            "`codecarbon/data/private_infra/global_energy_mix.json`"
-        ),
-        "country grid intensity (lifecycle, production-based) and generation [TWh]; world average",
-        "CC BY 4.0 (Ember, OWID); file MIT (codecarbon)",
-        "2021–2023 per row (one 2009 row: Western Sahara)",
-        "mlco2/codecarbon @ b05965e4 (2026-08-08)",
-    ),
-    (
-        (
-            "US EPA eGRID2016, state annual CO2 total output emission rate, as packaged in codecarbon "
-            "`private_infra/2016/usa_emissions.json`"
-        ),
-        "US states + DC (direct combustion, CO2, generation-based), lb/MWh converted ×0.45359237",
-        "public domain (US federal government work); file MIT",
-        "2016",
-        "mlco2/codecarbon @ b05965e4",
-    ),
-    (
-        (
-            "Canada Energy Regulator provincial generation shares, as packaged in codecarbon "
-            "`private_infra/2023/canada_energy_mix.json`; combustion factors coal 995.7, petroleum "
-            "816.7, natural gas 743.8 g/kWh (codecarbon, from responsibleproblemsolving/energy-usage)"
-        ),
-        "Canadian provinces and territories (direct combustion of fossil shares; other sources 0)",
-        "OGL-Canada-2.0 (CER); file and factors MIT",
-        "2023",
-        "mlco2/codecarbon @ b05965e4",
-    ),
-    (
-        "Google Cloud, region-carbon-info `data/yearly/2024.csv`",
-        (
-            "GCP regions: grid intensity (location-based, lifecycle), Google CFE %, location — exactly "
-            "as published"
-        ),
-        "Apache-2.0",
-        "2024",
-        "GoogleCloudPlatform/region-carbon-info @ 49f3f26b (2025-12-03)",
-    ),
-    (
-        "Green Algorithms, `cloudProviders_datacenters.csv`",
-        "Azure region → location (ISO code)",
-        "CC BY 4.0 (Lannelongue, Grealey, Inouye, Green Algorithms, Adv. Sci. 2021)",
-        "2020–2024",
-        "GreenAlgorithms/green-algorithms-tool @ 30df2fee",
-    ),
-    (
-        "Green Algorithms, `defaults_PUE.csv` (Uptime Institute Global Data Center Survey 2024)",
-        "PUE of an unknown data centre, 1.56",
-        "CC BY 4.0",
-        "2024",
-        "GreenAlgorithms/green-algorithms-tool @ 30df2fee",
-    ),
-    (
-        "Green Algorithms, `TDP_gpu.csv`",
-        "cross-check of accelerator TDPs; P100 TDP",
-        "CC BY 4.0",
-        "–",
-        "GreenAlgorithms/green-algorithms-tool @ 30df2fee",
-    ),
-    (
-        "Cloud Carbon Footprint, `grid-emissions-factors-aws.csv`, `-azure.csv`",
-        (
-            "AWS region → country / US grid region; Azure regions not in Green Algorithms (East US 3, "
-            "Finland Central, Belgium Central, Sweden Central) → location. Only the region → location "
-            "mapping is used, not the factors"
-        ),
-        "Apache-2.0",
-        "2021–2023",
-        "cloud-carbon-footprint/cloud-carbon-coefficients @ dda7621f",
-    ),
-    (
-        "Cloud Carbon Footprint constants",
-        (
-            "provider PUE: AWS 1.135, GCP 1.1 (Google's per-region trailing-twelve-month PUE where "
-            "listed), Azure 1.185"
-        ),
-        "Apache-2.0",
-        "2023",
-        "cloud-carbon-footprint (main repository constants)",
-    ),
-    (
-        "mlco2/impact `gpus.csv`",
-        "cross-check of accelerator TDPs; P100 / RTX A6000 TFLOP/s and memory",
-        "MIT",
-        "–",
-        "mlco2/impact @ d0d3ee5a",
-    ),
-    (
-        "AWS Regions and Availability Zones (public documentation)",
-        "state or province of AWS regions (e.g. US East (N. Virginia) → US-VA, Canada (Central) → "
-        "CA-QC); 12 regions newer than the Cloud Carbon Footprint list",
-        "fact",
-        "2025",
-        "–",
-    ),
-    (
-        (
-            "Li, Yang, Islam, Ren (2023), *Making AI Less Thirsty*, arXiv:2304.03271, Table 1 — EWIF "
-            "from WRI, Reig et al. (2020), *Guidance for calculating water use embedded in purchased "
-            "electricity*; PUE/WUE from Microsoft data-centre fact sheets"
-        ),
-        (
-            "off-site EWIF [L/kWh] for 18 locations (US average, 8 US states, 9 countries); PUE and WUE"
-            " of Azure regions at Microsoft's operating sites (projected sites marked * in the table "
-            "are not used)"
-        ),
-        "fact (WRI's own licence not verified)",
-        "2020 (WRI), 2023 (paper)",
-        "–",
-    ),
-    (
-        "Amazon 2023 Sustainability Report",
-        "AWS global WUE 0.18 L/kWh",
-        "fact",
-        "2023",
-        "–",
-    ),
-    (
-        "Microsoft environmental data FY2024 (reported by trade press; secondary)",
-        "Azure fleet WUE 0.30 L/kWh where no site value exists",
-        "fact (V2)",
-        "2024",
-        "–",
-    ),
-    (
-        "Shehabi et al. (2016), *United States Data Center Energy Usage Report*, LBNL-1005775",
-        "WUE of an unknown data centre, 1.8 L/kWh (industry average, as commonly cited)",
-        "fact (V2)",
-        "2016",
-        "–",
-    ),
-    (
-        (
-            "NVIDIA, AMD and Google Cloud datasheets and documentation (per row in `accelerators.csv`);"
-            " Patterson et al. (2021), *Carbon Emissions and Large Neural Network Training*, Tab. 4 and"
-            " fn. 12 (TPU v3 TDP)"
-        ),
-        "accelerator TDP, dense peak TFLOP/s, memory",
-        "fact",
-        "per row",
-        "–",
-    ),
-    (
-        ("Luccioni, Viguier, Ligozat (2023), *Estimating the Carbon Footprint of BLOOM*, JMLR 24(253), §4.1"),
-        (
-            "150 kgCO2e per A100 (lower bound); 2,500 kg per server; 8 GPUs per server; 6-year life; 85"
-            " % usage"
-        ),
-        "fact (V2)",
-        "2023",
-        "–",
-    ),
-    (
-        (
-            "Morrison et al. (2025), *Holistically Evaluating the Environmental Impact of Creating "
-            "Language Models*"
-        ),
-        "3,700 kg per 8×H100 node = 2,500 kg + 8 × 150 kg",
-        "fact",
-        "2025",
-        "–",
-    ),
-    (
-        "NVIDIA DGX H100 datasheet",
-        "host power upper bound: 10.2 kW system − 8 × 700 W",
-        "fact (V2)",
-        "2023",
-        "–",
-    ),
-    (
-        "pycountry (iso-codes)",
-        "ISO 3166-1 alpha-2 ↔ alpha-3 and ISO 3166-2 codes, checked at build time only",
-        "codes are facts of ISO 3166; pycountry (LGPL-2.1) is not shipped",
-        "–",
-        "a dependency of codecarbon",
-    ),
-]
 
 
 FILE_DESCRIPTIONS = {
@@ -932,6 +849,8 @@ FILE_DESCRIPTIONS = {
     "grid_intensity/subdivisions.csv": "US states + DC (eGRID2016) and Canadian provinces (2023), ISO 3166-2",
     "grid_intensity/cloud_regions.csv": "AWS, GCP and Azure regions: location, intensity, PUE, WUE, EWIF",
     "grid_intensity/water.csv": "off-site EWIF by location (Li et al. 2023, Tab. 1)",
+    "grid_intensity/electricitymaps_zones.csv": "Electricity Maps yearly intensity, 352 zones x 2021-2025 "
+    "(ODbL-1.0, its own file)",
     "grid_intensity/defaults.csv": "world intensity, unknown-data-centre PUE, WUE, EWIF; provider PUE/WUE",
     "hardware/accelerators.csv": "accelerators: TDP, peak TFLOP/s, memory, bandwidth, embodied kg, status",
     "hardware/servers.csv": "server defaults: GPUs per server, host power, embodied kg, lifetime, usage",
@@ -955,7 +874,8 @@ def excluded_rows(sources: Path) -> list[str]:
         f"{len(carbonfootprint)} come from "
         "carbonfootprint.com (not openly licensed), "
         f"{len(iea)} from the IEA (commercial licence: the world average 475 g/kWh), "
-        f"{len(emaps)} from Electricity Maps (ODbL database / commercial API: "
+        f"{len(emaps)} are Electricity Maps snapshots inside a CC BY file (not used: Electricity Maps' "
+        "yearly averages ship in their own ODbL file instead; "
         + ", ".join(r["location"] for r in emaps)
         + f"), {len(other)} from a page whose licence is not stated ("
         + ", ".join(f"{r['location']}: {r['source']}" for r in other)
@@ -972,7 +892,8 @@ def excluded_rows(sources: Path) -> list[str]:
         "- Green Algorithms provider PUEs (gcp 1.12, aws 1.2, azure 1.12 from a vendor blog): not used; "
         "Cloud "
         "Carbon Footprint's constants are used instead.",
-        "- Not shipped at all: IEA emission factors (commercial), Electricity Maps (ODbL / commercial), "
+        "- Not shipped at all: IEA emission factors (commercial), Electricity Maps' hourly API data "
+        "(commercial; only the ODbL yearly averages ship), "
         "Boavizta embodied data (licence not confirmed), provider sustainability reports as data "
         "(only single "
         "figures are quoted, as facts).",
@@ -1008,6 +929,11 @@ def build(shared: Path, out: Path) -> dict[str, int]:
     cloud = build_gcp(sources, places, ewif) + build_aws(sources, places, ewif)
     cloud += build_azure(sources, places, ewif, li)
     cloud.sort(key=lambda r: (r["provider"], r["region"]))
+    zones = build_electricitymaps(sources)
+    zone_codes = {r["zone"] for r in zones}
+    for row in cloud:  # the zone is a name (a key into the ODbL file); no ODbL value enters this file
+        zone, why = zone_of(row["provider"], row["region"], row["location_code"], zone_codes)
+        row.update(grid_zone=zone, grid_zone_source=why)
 
     grid = out / "grid_intensity"
     hardware = out / "hardware"
@@ -1018,6 +944,9 @@ def build(shared: Path, out: Path) -> dict[str, int]:
         ),
         "grid_intensity/cloud_regions.csv": write_csv(grid / "cloud_regions.csv", CLOUD_COLUMNS, cloud),
         "grid_intensity/water.csv": write_csv(grid / "water.csv", WATER_COLUMNS, water),
+        "grid_intensity/electricitymaps_zones.csv": write_csv(
+            grid / "electricitymaps_zones.csv", EMAPS_COLUMNS, zones
+        ),
         "grid_intensity/defaults.csv": write_csv(
             grid / "defaults.csv", DEFAULT_COLUMNS, build_defaults(sources, countries)
         ),

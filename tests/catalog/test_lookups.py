@@ -143,7 +143,11 @@ def test_region_fields():
     assert aws.provider == "aws"
     assert aws.location_code == "US-VA"
     assert aws.pue == 1.135
-    assert aws.intensity_g_per_kwh == get_region("US-VA").intensity_g_per_kwh  # the open state value
+    # Northern Virginia draws from PJM: Electricity Maps 2025 yearly average for US-MIDA-PJM (418 g/kWh)
+    assert aws.grid_zone == "US-MIDA-PJM"
+    assert (aws.intensity_g_per_kwh, aws.intensity_year) == (418.0, 2025)
+    catalog = get_region("aws:us-east-1", intensity_source="catalog")
+    assert catalog.intensity_g_per_kwh == get_region("US-VA").intensity_g_per_kwh  # the open state value
     assert aws.wue_l_per_kwh == 0.18
     assert aws.ewif_l_per_kwh == 2.385
     gcp = get_region("gcp:europe-west1")
@@ -156,12 +160,16 @@ def test_region_fields():
     assert get_region(azure) is azure
 
 
-def test_cloud_regions_take_their_locations_open_value():
+def test_cloud_regions_take_their_zone_else_their_locations_open_value():
     for region in list_regions(provider="aws") + list_regions(provider="azure"):
+        if region.grid_zone:  # the zone's newest Electricity Maps value, by default
+            assert region.intensity_g_per_kwh == get_region(region.grid_zone).intensity_g_per_kwh
+            assert region.intensity_dataset == "electricitymaps"
+            region = get_region(region.code, intensity_source="catalog")
         try:
-            location = get_region(region.location_code)
-        except UnknownNameError:  # e.g. AU-NSW: no open state value, the country's is used
-            location = get_region(region.country_alpha2)
+            location = get_region(region.location_code, intensity_source="catalog")
+        except (UnknownNameError, FootprintInputError):  # e.g. AU-NSW: a zone, no open state value
+            location = get_region(region.country_alpha2, intensity_source="catalog")
             assert "country value" in region.intensity_source
         assert region.intensity_g_per_kwh == location.intensity_g_per_kwh, region.code
 
@@ -189,7 +197,7 @@ def test_unknown_regions_suggest_close_names():
         get_region("gcp:europe-west99")
     assert all(s.startswith("gcp:europe-west") for s in info.value.suggestions)
     with pytest.raises(UnknownNameError) as info:
-        get_region("AU-NSW")  # no open state value: the country is offered
+        get_region("AU-XYZ")  # neither a subdivision nor a zone: the country is offered first
     assert info.value.suggestions[0] == "AU"
     with pytest.raises(UnknownNameError) as info:
         get_region("US-XY")

@@ -35,7 +35,7 @@ def test_plan_with_footprint_cites_law_tool_and_data() -> None:
 
 def test_region_decides_the_grid_source() -> None:
     france = cite_plan(plan(accelerator_days=1000, hardware={**HARDWARE, "region": "FR"}))
-    assert "ember_owid" in france.keys
+    assert "electricitymaps" in france.keys  # FR defaults to Electricity Maps 2025 (ODbL: attribution)
     assert "epa_egrid2016" not in france.keys
 
 

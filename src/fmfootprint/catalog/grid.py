@@ -1,31 +1,39 @@
 """Grid carbon intensity, PUE and water factors by location, read from ``data/grid_intensity/``.
 
-Regions are countries (ISO 3166-1), subdivisions (ISO 3166-2: US states, Canadian provinces) and cloud
-regions of AWS, GCP and Azure. ``get_region`` accepts
+Regions are countries (ISO 3166-1), subdivisions (ISO 3166-2: US states, Canadian provinces), Electricity
+Maps zones (US balancing authorities such as ``US-MIDA-PJM``, bidding zones such as ``SE-SE3``, Indian
+regional grids such as ``IN-WE``) and cloud regions of AWS, GCP and Azure. ``get_region`` accepts
 
 - ISO 3166-1 alpha-2 or alpha-3 codes in any case (``FR``, ``fra``) and English country names;
-- ISO 3166-2 codes (``US-CA``, ``ca-qc``);
+- ISO 3166-2 codes (``US-CA``, ``ca-qc``) and place names (``Iowa``, ``Quebec``, ``Iowa (US-IA)``);
+- Electricity Maps zone codes and names (``US-CAL-CISO``, ``PJM Interconnection``);
 - cloud regions with or without a provider prefix (``aws:us-east-1``, ``us-east-1``,
   ``gcp:europe-west1``, ``azure:westeurope``, ``azure:West Europe``). A name that matches regions at
   several providers is an error naming them all.
 
-Every value carries its source, year and basis: country intensities are lifecycle values (Ember via
-OWID), US states direct-combustion CO2 (EPA eGRID2016), Canadian provinces direct combustion from the
-generation mix, GCP regions Google's own 2024 figures. Cloud regions of AWS and Azure take the open
-value of their location. See ``data/SOURCES.md``.
+Intensity: where the location draws from a known Electricity Maps zone (a country or province with a zone
+of the same code, a cloud region mapped to its grid, or a zone itself), the default is the zone's value of
+the newest year (2025): lifecycle, consumption-based, ODbL-1.0 (attribution "Electricity Maps"). Elsewhere,
+and with ``intensity_source="catalog"``, the openly licensed value: countries Ember via OWID (lifecycle,
+2021–2023), US states EPA eGRID2016 (direct CO2), Canadian provinces direct combustion from the 2023 mix,
+GCP regions Google's own 2024 figures (kept as GCP's default). ``year=`` pins an Electricity Maps year.
+Every intensity carries its year, basis, accounting and source. See ``data/SOURCES.md``.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass
+import unicodedata
+from dataclasses import dataclass, replace
 from functools import lru_cache
-from typing import Any
 
+from fmfootprint.catalog._region import GridDefaults, Region
 from fmfootprint.catalog._tables import licence_tokens, optional_float, read_table
+from fmfootprint.catalog.zones import ZoneYear, zone_codes, zone_value, zone_years
 from fmfootprint.errors import FootprintInputError, UnknownNameError, normalize_name
 
 __all__ = [
+    "INTENSITY_SOURCES",
     "PROVIDERS",
     "GridDefaults",
     "Region",
@@ -45,108 +53,19 @@ _PROVIDER_ALIASES = {
     "az": "azure",
     "microsoft": "azure",
 }
-KINDS: tuple[str, ...] = ("country", "subdivision", "cloud")
+KINDS: tuple[str, ...] = ("country", "subdivision", "zone", "cloud")
+INTENSITY_SOURCES: tuple[str, ...] = ("electricitymaps", "catalog")
+"""``electricitymaps``: the zone's yearly value (ODbL); ``catalog``: the openly licensed value (Ember for
+countries, eGRID2016 for US states, CER 2023 for Canadian provinces, Google 2024 for GCP regions)."""
+_SOURCE_ALIASES = {"electricitymaps": "electricitymaps", "emaps": "electricitymaps", "catalog": "catalog"}
+_SOURCE_ALIASES.update(ember="catalog", open="catalog")
+_NAME_WITH_CODE = re.compile(r"^(?P<name>.*?)\s*\((?P<code>[^()]+)\)\s*$")
 
 
-@dataclass(frozen=True)
-class Region:
-    """A location with its grid carbon intensity and data-centre factors.
-
-    Attributes
-    ----------
-    code : str
-        Canonical code: ``"FR"``, ``"US-CA"``, ``"CA-QC"``, ``"aws:us-east-1"``, ``"gcp:europe-west1"``.
-    name : str
-        Readable name.
-    kind : str
-        ``"country"``, ``"subdivision"`` or ``"cloud"``.
-    country_alpha2, country_alpha3 : str
-        ISO 3166-1 codes of the country.
-    provider : str or None
-        ``"aws"``, ``"gcp"``, ``"azure"`` for cloud regions, else None.
-    intensity_g_per_kwh : float
-        Grid carbon intensity [gCO2e/kWh] (location-based).
-    intensity_year : int
-        Year the intensity describes.
-    intensity_basis : str
-        ``"lifecycle"`` (incl. upstream emissions) or ``"direct"`` (combustion only).
-    intensity_source : str
-        Citation for the intensity.
-    pue : float or None
-        Power usage effectiveness of the provider's data centres here [-]; None for plain locations.
-    pue_source : str
-    wue_l_per_kwh : float or None
-        On-site water usage effectiveness [L/kWh of IT energy]; None where not published.
-    wue_source : str
-    ewif_l_per_kwh : float or None
-        Off-site energy-water intensity factor of the electricity [L/kWh]; None where not sourced.
-    ewif_source : str
-    licence : str
-        Licence tokens of every value in the row (``fact`` = published figure quoted with citation).
-    location_code : str
-        ISO code of where a cloud region is (``"US-VA"``, ``"NL"``); the region's own code otherwise.
-    google_cfe : float or None
-        Google's carbon-free-energy fraction for GCP regions (2024) [-].
-    """
-
-    code: str
-    name: str
-    kind: str
-    country_alpha2: str
-    country_alpha3: str
-    provider: str | None
-    intensity_g_per_kwh: float
-    intensity_year: int
-    intensity_basis: str
-    intensity_source: str
-    pue: float | None
-    pue_source: str
-    wue_l_per_kwh: float | None
-    wue_source: str
-    ewif_l_per_kwh: float | None
-    ewif_source: str
-    licence: str
-    location_code: str = ""
-    google_cfe: float | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-
-@dataclass(frozen=True)
-class GridDefaults:
-    """Values used when a location or data centre is unknown, each with its source.
-
-    Attributes
-    ----------
-    world_intensity_g_per_kwh : float
-        World average grid intensity [gCO2e/kWh] (lifecycle, generation-weighted).
-    pue : float
-        PUE of an unknown data centre [-].
-    wue_l_per_kwh : float
-        On-site WUE of an unknown data centre [L/kWh].
-    ewif_l_per_kwh : float
-        Off-site EWIF of unknown electricity [L/kWh].
-    provider_pue : dict
-        Fleet PUE per cloud provider [-].
-    """
-
-    world_intensity_g_per_kwh: float
-    world_intensity_source: str
-    pue: float
-    pue_source: str
-    wue_l_per_kwh: float
-    wue_source: str
-    ewif_l_per_kwh: float
-    ewif_source: str
-    provider_pue: dict[str, float]
-    provider_pue_source: str
-
-    def __hash__(self) -> int:
-        return hash((self.world_intensity_g_per_kwh, self.pue, self.wue_l_per_kwh, self.ewif_l_per_kwh))
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+def _place_key(text: str) -> str:
+    """A name key without accents: 'Québec' and 'Quebec' match."""
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return normalize_name(plain)
 
 
 def _geo_region(row: dict[str, str], *, kind: str, code: str, alpha2: str, alpha3: str) -> Region:
@@ -169,6 +88,8 @@ def _geo_region(row: dict[str, str], *, kind: str, code: str, alpha2: str, alpha
         ewif_source=row["ewif_source"],
         licence=licence_tokens(row["licence"], row["ewif_licence"]),
         location_code=code,
+        intensity_accounting="production",
+        intensity_years=(int(row["year"]),),
     )
 
 
@@ -199,19 +120,104 @@ def _cloud_region(row: dict[str, str]) -> Region:
         ),
         location_code=row["location_code"],
         google_cfe=optional_float(row["google_cfe"]),
+        grid_zone=row["grid_zone"],
+        grid_zone_source=row["grid_zone_source"],
+        intensity_accounting="production",
+        intensity_years=(int(row["intensity_year"]),),
     )
+
+
+def _zone_region(value: ZoneYear) -> Region:
+    """A zone that is neither a catalog country nor a subdivision (``US-MIDA-PJM``, ``SE-SE3``)."""
+    name = value.name if not value.display_name else f"{value.name} ({value.display_name})"
+    return Region(
+        code=value.zone,
+        name=name,
+        kind="zone",
+        country_alpha2=value.country_alpha2,
+        country_alpha3=value.country_alpha3,
+        provider=None,
+        intensity_g_per_kwh=value.intensity_g_per_kwh,
+        intensity_year=value.year,
+        intensity_basis=value.basis,
+        intensity_source=value.source,
+        pue=None,
+        pue_source="",
+        wue_l_per_kwh=None,
+        wue_source="",
+        ewif_l_per_kwh=None,
+        ewif_source="",
+        licence=value.licence,
+        location_code=value.zone,
+        grid_zone=value.zone,
+        grid_zone_source="the region is an Electricity Maps zone",
+    )
+
+
+def _with_zone(region: Region, year: int | None) -> Region:
+    """``region`` with the intensity of its Electricity Maps zone in ``year`` (default: the newest)."""
+    value = zone_value(region.grid_zone, year)
+    source = f"{value.source} [zone {value.zone}: {value.name}; attribution: {value.attribution}]"
+    if region.kind == "cloud" and region.grid_zone_source:
+        source += f"; zone of this region: {region.grid_zone_source}"
+    return replace(
+        region,
+        intensity_g_per_kwh=value.intensity_g_per_kwh,
+        intensity_year=value.year,
+        intensity_basis=value.basis,
+        intensity_source=source,
+        intensity_accounting=value.accounting,
+        intensity_dataset="electricitymaps",
+        intensity_years=zone_years(value.zone),
+        carbon_free_fraction=value.carbon_free_fraction,
+        licence=value.licence if region.kind == "zone" else licence_tokens(region.licence, value.licence),
+    )
+
+
+def _pick(region: Region, year: int | None, source: str | None) -> Region:
+    """The intensity a caller asked for: Electricity Maps or the catalog's, and its year."""
+    if source is not None:
+        key = _SOURCE_ALIASES.get(str(source).strip().lower())
+        if key is None:
+            raise UnknownNameError("intensity source", str(source), INTENSITY_SOURCES)
+        source = key
+    if year is not None and (isinstance(year, bool) or not isinstance(year, int)):
+        raise FootprintInputError(f"data year must be a whole year such as 2023, got {year!r}")
+    has_zone = bool(region.grid_zone)
+    if region.kind == "zone" and source == "catalog":
+        raise FootprintInputError(
+            f"{region.code} is an Electricity Maps zone with no openly licensed catalog value; "
+            "drop the intensity source 'catalog'"
+        )
+    if source == "electricitymaps" and not has_zone:
+        raise FootprintInputError(
+            f"no Electricity Maps zone is known for {region.code}; use the catalog value "
+            f"({region.intensity_year}) or give the zone itself as region"
+        )
+    # GCP keeps Google's own figure by default (itself from Electricity Maps hourly data).
+    wants_zone = source == "electricitymaps" or (source is None and has_zone and region.provider != "gcp")
+    if wants_zone or region.kind == "zone":
+        return _with_zone(region, year)
+    if year is not None and year != region.intensity_year:
+        zone_hint = f"; Electricity Maps years via zone {region.grid_zone}" if has_zone else ""
+        raise FootprintInputError(
+            f"{region.code} has a catalog intensity for {region.intensity_year} only{zone_hint}"
+        )
+    return region
 
 
 @dataclass(frozen=True)
 class _Index:
     regions: tuple[Region, ...]
-    by_code: dict[str, Region]  # upper-case ISO codes (alpha-2, alpha-3, ISO 3166-2) -> region
+    by_code: dict[str, Region]  # upper-case ISO and zone codes -> region
     by_cloud_name: dict[str, tuple[Region, ...]]  # lower-case region name without prefix
     by_key: dict[str, tuple[Region, ...]]  # normalised names and codes
+    by_place: dict[str, tuple[Region, ...]]  # subdivision and zone names (after country names)
 
 
 @lru_cache(maxsize=1)
 def _index() -> _Index:
+    zones = set(zone_codes())
     countries = [
         _geo_region(r, kind="country", code=r["alpha2"], alpha2=r["alpha2"], alpha3=r["alpha3"])
         for r in read_table("grid_intensity/countries.csv")
@@ -227,17 +233,27 @@ def _index() -> _Index:
         )
         for r in read_table("grid_intensity/subdivisions.csv")
     ]
+    same = "the location's code is an Electricity Maps zone"
+    countries = [
+        replace(r, grid_zone=r.code, grid_zone_source=same) if r.code in zones else r for r in countries
+    ]
+    subdivisions = [
+        replace(r, grid_zone=r.code, grid_zone_source=same) if r.code in zones else r for r in subdivisions
+    ]
+    known = {r.code for r in countries} | {r.code for r in subdivisions}
+    zone_only = [_zone_region(zone_value(z)) for z in sorted(zones - known)]
     clouds = [_cloud_region(r) for r in read_table("grid_intensity/cloud_regions.csv")]
 
     by_code: dict[str, Region] = {}
     for region in countries:
         by_code[region.country_alpha2] = region
         by_code[region.country_alpha3] = region
-    for region in subdivisions:
+    for region in subdivisions + zone_only:
         by_code[region.code] = region
 
     by_cloud_name: dict[str, list[Region]] = {}
     by_key: dict[str, list[Region]] = {}
+    by_place: dict[str, list[Region]] = {}
 
     def add(mapping: dict[str, list[Region]], key: str, region: Region) -> None:
         bucket = mapping.setdefault(key, [])
@@ -245,19 +261,27 @@ def _index() -> _Index:
             bucket.append(region)
 
     for region in countries:
-        add(by_key, normalize_name(region.name), region)
+        add(by_key, _place_key(region.name), region)
     for region in subdivisions:
         add(by_key, normalize_name(region.code), region)
+        add(by_place, _place_key(region.name), region)
+    for region in zone_only:
+        add(by_key, normalize_name(region.code), region)
+        value = zone_value(region.code)
+        for label in (value.name, value.display_name):
+            if label:
+                add(by_place, _place_key(label), region)
     for region in clouds:
         bare = region.code.split(":", 1)[1]
         add(by_cloud_name, bare.lower(), region)
         add(by_key, normalize_name(bare), region)
         add(by_key, normalize_name(region.name), region)
     return _Index(
-        regions=tuple(countries + subdivisions + clouds),
+        regions=tuple(countries + subdivisions + zone_only + clouds),
         by_code=by_code,
         by_cloud_name={k: tuple(v) for k, v in by_cloud_name.items()},
         by_key={k: tuple(v) for k, v in by_key.items()},
+        by_place={k: tuple(v) for k, v in by_place.items()},
     )
 
 
@@ -280,18 +304,37 @@ def _cloud_lookup(text: str, provider: str, name: str) -> Region:
     raise UnknownNameError(f"{provider} region", text, choices)
 
 
-def get_region(code: str | Region) -> Region:
-    """The region for an ISO 3166 code, country name, or cloud region (with or without provider prefix).
+def get_region(code: str | Region, *, year: int | None = None, intensity_source: str | None = None) -> Region:
+    """The region for a code or name, with the intensity of the asked source and year.
+
+    Parameters
+    ----------
+    code : str or Region
+        ISO 3166 code, country or place name (``Iowa``, ``Iowa (US-IA)``), Electricity Maps zone code
+        or name, or cloud region (with or without provider prefix).
+    year : int, optional
+        Pin the Electricity Maps year (2021–2025) for reproducibility; default the newest. A location
+        without a zone accepts only its catalog value's own year.
+    intensity_source : {"electricitymaps", "catalog"}, optional
+        Default: Electricity Maps where the location's zone is known (GCP regions: Google's figure),
+        else the catalog's. ``"catalog"`` (alias ``"ember"``) asks for the openly licensed value.
 
     Raises
     ------
     UnknownNameError
-        If nothing matches; the message offers up to three close codes.
+        If nothing matches; the message offers up to three close codes or names.
     FootprintInputError
-        If an unprefixed name matches cloud regions at more than one provider.
+        If an unprefixed name matches cloud regions at more than one provider, or the asked year or
+        source does not exist for the region.
     """
     if isinstance(code, Region):
-        return code
+        if year is None and intensity_source is None:
+            return code
+        code = code.code
+    return _pick(_lookup(code), year, intensity_source)
+
+
+def _lookup(code: str) -> Region:
     if not isinstance(code, str) or not code.strip():
         raise FootprintInputError(f"region must be a non-empty string, got {code!r}")
     text = code.strip()
@@ -306,34 +349,50 @@ def get_region(code: str | Region) -> Region:
             )
         return _cloud_lookup(text, provider, name)
 
+    labelled = _NAME_WITH_CODE.match(text)
+    if labelled:  # 'Iowa (US-IA)', as the planner lists regions: the code decides
+        return _lookup(labelled.group("code"))
     iso = re.sub(r"[\s_]+", "-", text.upper())
     if iso in index.by_code:
         return index.by_code[iso]
     exact = index.by_cloud_name.get(text.lower())
     if exact:
         return _one(text, exact)
-    loose = index.by_key.get(normalize_name(text))
-    if loose:
-        return _one(text, loose)
+    for mapping, key in ((index.by_key, normalize_name(text)), (index.by_key, _place_key(text))):
+        loose = mapping.get(key)
+        if loose:
+            return _one(text, loose)
+    place = index.by_place.get(_place_key(text))
+    if place:
+        return _one(text, place)
     country, dash, _ = iso.partition("-")
     if dash and country in index.by_code:
-        # An ISO 3166-2 code without open data of its own (e.g. AU-NSW): offer the country first.
+        # A code without data of its own: offer the country and its subdivisions and zones first.
         choices = [index.by_code[country].code]
-        choices += [r.code for r in index.regions if r.kind == "subdivision" and r.country_alpha2 == country]
+        choices += [r.code for r in index.regions if r.kind != "cloud" and r.country_alpha2 == country]
     else:
-        choices = [r.code for r in index.regions] + [r.name for r in index.regions if r.kind == "country"]
+        choices = [r.code for r in index.regions]
+        choices += [r.name for r in index.regions if r.kind in ("country", "subdivision")]
     raise UnknownNameError("region", text, choices)
 
 
-def list_regions(provider: str | None = None, kind: str | None = None) -> list[Region]:
-    """Regions in catalog order (countries, subdivisions, cloud regions), optionally filtered.
+def list_regions(
+    provider: str | None = None,
+    kind: str | None = None,
+    *,
+    year: int | None = None,
+    intensity_source: str | None = None,
+) -> list[Region]:
+    """Regions in catalog order (countries, subdivisions, zones, cloud regions), optionally filtered.
 
     Parameters
     ----------
     provider : {"aws", "gcp", "azure"}, optional
         Only this provider's cloud regions.
-    kind : {"country", "subdivision", "cloud"}, optional
+    kind : {"country", "subdivision", "zone", "cloud"}, optional
         Only regions of this kind.
+    year, intensity_source : optional
+        As in :func:`get_region`; a region without the asked year or source is left out.
     """
     regions = list(_index().regions)
     if provider is not None:
@@ -345,7 +404,17 @@ def list_regions(provider: str | None = None, kind: str | None = None) -> list[R
         if kind not in KINDS:
             raise UnknownNameError("region kind", str(kind), KINDS)
         regions = [r for r in regions if r.kind == kind]
-    return regions
+    if year is None and intensity_source is None:
+        return [_pick(r, None, None) for r in regions]
+    picked = []
+    for region in regions:
+        try:
+            picked.append(_pick(region, year, intensity_source))
+        except UnknownNameError:
+            raise
+        except FootprintInputError:
+            continue  # this region has no value for the asked year or source
+    return picked
 
 
 @lru_cache(maxsize=1)

@@ -51,6 +51,13 @@ BIBTEX: dict[str, str] = {
   note = {CC BY 4.0},
   url = {https://github.com/owid/energy-data}
 }""",
+    "electricitymaps": """@misc{electricitymaps,
+  title = {Yearly average carbon intensity of electricity consumption by zone},
+  author = {{Electricity Maps}},
+  year = {2025},
+  note = {ODbL 1.0, republished in CO2.js (@tgwf/co2)},
+  url = {https://www.electricitymaps.com/data/methodology}
+}""",
     "cer_canada": """@misc{cer_canada,
   title = {Canada's Energy Future: provincial electricity generation},
   author = {{Canada Energy Regulator}},
@@ -96,6 +103,7 @@ BIBTEX: dict[str, str] = {
 
 # Which citation key a footprint assumption's source text names (first match wins).
 _SOURCE_KEYS: tuple[tuple[str, str], ...] = (
+    ("Electricity Maps", "electricitymaps"),
     ("eGRID", "epa_egrid2016"),
     ("Canada Energy Regulator", "cer_canada"),
     ("canada_energy_mix", "cer_canada"),
