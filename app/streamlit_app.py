@@ -46,6 +46,9 @@ KEPT = (
     "location",
     "hardware",
     "card_dirs",
+    "cloud_provider",
+    "compute_region",
+    "plan_source",
 )
 for key in KEPT:
     if key in st.session_state:

@@ -214,3 +214,23 @@ def threshold_note(plan: Any) -> str | None:
             if note:
                 return str(note)
     return None
+
+
+def read_json_upload(upload: Any, what: str = "file") -> Any:
+    """An uploaded JSON file parsed by the library's bounded reader (depth-limited, never executed)."""
+    from fmfootprint._io import parse_json
+
+    return parse_json(read_text_upload(upload), what=f"{what} {upload.name}")
+
+
+def incomplete_note(totals: dict[str, Any]) -> str:
+    """Why a run's totals are incomplete: its flags about missing stop records or readings."""
+    reasons = [
+        flag for flag in totals.get("flags", []) if "no stop record" in flag or "no reading" in flag
+    ] or ["a session has no stop record"]
+    return (
+        "This run is incomplete: its figures stop at the last logged sample. "
+        + "; ".join(reasons[:3])
+        + (f" (and {len(reasons) - 3} more)" if len(reasons) > 3 else "")
+        + "."
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 import ui
+from fmfootprint.measure.log import load_run
 from fmfootprint.report.modelcard import TRAINING_TYPES, ModelCardReport, model_card, update_card
 from fmfootprint.units import format_number
 
@@ -36,18 +37,35 @@ left, right = st.columns(2)
 training_type = left.selectbox("Training type", list(TRAINING_TYPES), key="training_type")
 location = left.text_input("Geographical location (blank: the region's name)", key="location")
 hardware = right.text_input("Hardware used (blank: derived, e.g. '8 H100 SXM')", key="hardware")
+provider = left.text_input("Cloud provider (blank: derived from a cloud region)", key="cloud_provider")
+compute_region = right.text_input(
+    "Compute region (blank: the region the figures used, e.g. 'us-east-1')", key="compute_region"
+)
 
 
 def card_of(source: object) -> ModelCardReport:
     return model_card(
-        source, training_type=training_type, location=location or None, hardware=hardware or None
+        source,
+        training_type=training_type,
+        location=location or None,
+        hardware=hardware or None,
+        cloud_provider=provider or None,
+        compute_region=compute_region or None,
     )
+
+
+def warn_if_incomplete(summaries: list[dict]) -> None:
+    """A run without a stop record (killed, or a log without its summary) is flagged before its card."""
+    for totals in summaries:
+        if not totals.get("complete", True):
+            st.warning(ui.incomplete_note(totals), icon=":material/warning:")
 
 
 with ui.errors_shown():
     if choice == "planner":
         report = card_of(st.session_state[ui.PLANNER_PLAN].footprint)  # the planner's Estimate, not re-run
     elif choice == "runs page":
+        warn_if_incomplete([st.session_state.get(ui.RUN_SUMMARY, {})])
         report = card_of(list(st.session_state[ui.RUN_STAGES]))
     elif choice == "run directories":
         text = st.text_area(
@@ -57,6 +75,7 @@ with ui.errors_shown():
         if not dirs:
             st.info("Give at least one directory written by `fmfootprint track` or `Tracker`.")
             st.stop()
+        warn_if_incomplete([load_run(folder).to_dict() for folder in dirs])
         report = card_of(dirs)
     else:
         files = st.file_uploader(
@@ -71,6 +90,7 @@ with ui.errors_shown():
             )
             st.stop()
         with ui.uploaded_run_folder(files) as folder:  # removed when the block ends
+            warn_if_incomplete([load_run(folder).to_dict()])
             report = card_of([folder])
 
 st.metric("co2_eq_emissions.emissions [g CO2e]", format_number(report.emissions_g))

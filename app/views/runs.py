@@ -13,6 +13,7 @@ import ui
 from fmfootprint.errors import FootprintInputError
 from fmfootprint.measure.log import load_run, read_samples
 from fmfootprint.measure.merge import merge_runs
+from fmfootprint.planning.measured import planned_vs_measured
 from fmfootprint.report.render import escape_markdown
 from fmfootprint.report.sources import stage_footprints
 from fmfootprint.units import format_number
@@ -110,6 +111,49 @@ st.caption(
         f" · PUE: {totals.get('pue') or '–'}"
     )
 )
+
+if not totals.get("complete", True):
+    st.warning(ui.incomplete_note(totals), icon=":material/warning:")
+
+st.subheader("Planned vs measured")
+plan_sources = (["planner"] if ui.PLANNER_PLAN in st.session_state else []) + ["upload"]
+plan_from = st.radio(
+    "Plan to compare with",
+    plan_sources,
+    format_func={
+        "planner": "the planner's current plan",
+        "upload": "a plan JSON (plan --json, or the planner's download)",
+    }.get,
+    key="plan_source",
+    horizontal=True,
+)
+planned = None
+if plan_from == "planner":
+    planned = st.session_state[ui.PLANNER_PLAN]
+else:
+    plan_file = st.file_uploader("Plan JSON (10 MB at most)", key="plan_file", max_upload_size=10)
+    if plan_file is not None:
+        with ui.errors_shown():
+            planned = ui.read_json_upload(plan_file, what="plan")
+if planned is None:
+    st.caption("Upload a plan saved from the planner (Plan (JSON)) or printed by `fmfootprint plan --json`.")
+else:
+    with ui.errors_shown():
+        compared = planned_vs_measured(planned, totals)
+    st.dataframe(
+        [
+            {
+                "Quantity": f"{row.label} [{row.unit}]",
+                "Planned": format_number(row.planned),
+                "Measured": format_number(row.measured),
+                "Measured / planned": "–" if row.ratio is None else f"{format_number(row.ratio)}×",
+            }
+            for row in compared
+        ],
+        hide_index=True,
+        key="planned_vs_measured",
+    )
+    st.caption("– : not known on that side (never counted as 0).")
 
 if samples.empty:
     st.info("The logs hold no samples to plot.")

@@ -122,6 +122,7 @@ def model_card(
     hardware: str | None = None,
     cloud_provider: str | None = None,
     stage: str | None = None,
+    compute_region: str | None = None,
 ) -> ModelCardReport:
     """Build a model card's environmental report from an estimate, tracked runs, a lifecycle or a ledger.
 
@@ -142,6 +143,8 @@ def model_card(
         The template's "Cloud Provider". Default: derived from a cloud region code.
     stage : str, optional
         Stage for sources that do not carry one (an estimate goes to ``"final"`` by default).
+    compute_region : str, optional
+        The template's "Compute Region" (e.g. ``"us-east-1"``). Default: the training stages' regions.
 
     Returns
     -------
@@ -181,7 +184,11 @@ def model_card(
     total = sum_stages("total", stages)
     training = sum_stages("training", training_stages)
     emissions_g = training.co2e_operational_kg * G_PER_KG
-    compute_region = by_stage(training_stages, region_text)
+    compute_region = (
+        compute_region.strip()
+        if compute_region and compute_region.strip()
+        else by_stage(training_stages, region_text)
+    )
     names = list(dict.fromkeys(n for s in training_stages if (n := region_details(s.region)[0])))
     providers = {p for s in training_stages if (p := region_details(s.region)[1])}
     region_name = "; ".join(names) or None
