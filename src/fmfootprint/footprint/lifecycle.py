@@ -9,8 +9,10 @@ operational and embodied carbon too.
 
 - Experiments and ablations: explicit runs, or a multiple of the final run (Strubell et al. 2019, §4 case
   study: developing one model took thousands of training runs, far more than the final one).
-- Inference deployment: tokens served × 2·N FLOPs (Kaplan et al. 2020, Table 1) at a serving model FLOP
-  utilisation, through the same estimator (:func:`inference_estimate`).
+- Inference deployment: queries per day × days through the per-query serving model
+  (:func:`inference_stage`, :func:`fmfootprint.serving.query.inference`: memory-bound decode, batch,
+  precision, host and PUE), or tokens served × 2·N FLOPs at a serving model FLOP utilisation through the
+  training estimator (:func:`inference_estimate`).
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from fmfootprint.errors import FootprintInputError
 from fmfootprint.footprint.estimate import Estimate, estimate
 from fmfootprint.footprint.stages import STAGES, Staged, StageFootprint, check_stage, sum_stages
 
-__all__ = ["Lifecycle", "inference_estimate", "lifecycle", "lifecycle_from_runs"]
+__all__ = ["Lifecycle", "inference_estimate", "inference_stage", "lifecycle", "lifecycle_from_runs"]
 
 # Figures repeated at the top level of Lifecycle.to_dict().
 _TOTALS = ("energy_it_kwh", "energy_kwh", "co2e_operational_kg", "co2e_embodied_kg", "co2e_kg", "water_l")
@@ -126,8 +128,8 @@ def lifecycle(
         Experiments and ablations as a multiple of the final run [-], ≥ 0 (instead of ``experiments``).
     evaluation : Estimate, run summary or a list of them, optional
         Evaluation runs.
-    inference : Estimate, run summary or a list of them, optional
-        Inference deployment (see :func:`inference_estimate`).
+    inference : Estimate, run summary, StageFootprint or a list of them, optional
+        Inference deployment (see :func:`inference_stage`, or :func:`inference_estimate`).
 
     Returns
     -------
@@ -243,3 +245,41 @@ def inference_estimate(*, params: float, tokens_served: float, mfu: float, **har
             raise FootprintInputError(f"inference_estimate computes the FLOPs itself; do not pass {key}")
     compute = float(inference_flops(params, tokens_served))
     return estimate(flops=compute, mfu=mfu, **hardware)
+
+
+def inference_stage(*, params: float, queries_per_day: float, days: float, **query: Any) -> StageFootprint:
+    """Footprint of serving ``queries_per_day`` queries for ``days`` days, from the per-query model.
+
+    Parameters
+    ----------
+    params : float
+        Total parameters of the served model [-], > 0.
+    queries_per_day : float
+        Queries served per day [1/day], > 0.
+    days : float
+        Days of deployment [day], > 0.
+    **query
+        The keywords of :func:`fmfootprint.serving.query.inference` (``gpu``, ``input_tokens``,
+        ``output_tokens``, ``batch``, ``precision``, ``active_params``, ``region``, …).
+
+    Returns
+    -------
+    StageFootprint
+        The ``inference`` stage: per-query energy, carbon and water (and their ranges) × queries.
+
+    Notes
+    -----
+    Queries = queries per day × days; each query's figures come from the roofline serving model
+    (prefill compute-bound, decode memory-bound and shared by the batch; Pope et al. 2023, §2–3),
+    calibrated on measured energy per token (docs/methodology.md).
+
+    References
+    ----------
+    Luccioni, A. S., Viguier, S. & Ligozat, A.-L. (2023). Estimating the Carbon Footprint of BLOOM.
+    JMLR 24(253), §4 (deployment as a stage of its own).
+    """
+    from fmfootprint.serving.query import inference
+
+    per_day = _validate.positive("queries_per_day", queries_per_day)
+    span = _validate.positive("days", days)
+    return inference(params, **query).to_stage(per_day * span)
