@@ -843,7 +843,6 @@ ACCELERATOR_COLUMNS = (
 SERVER_COLUMNS = ("parameter", "value", "unit", "source", "year", "status", "licence")
 
 
-
 FILE_DESCRIPTIONS = {
     "grid_intensity/countries.csv": "countries: ISO 3166-1 alpha-2/-3, grid intensity, year, basis, EWIF",
     "grid_intensity/subdivisions.csv": "US states + DC (eGRID2016) and Canadian provinces (2023), ISO 3166-2",
