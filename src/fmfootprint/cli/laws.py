@@ -1,15 +1,13 @@
-"""``fmfootprint laws``: the scaling-law presets by the names people cite them by, with their links, the
-data each was fitted on and its fitted range."""
+"""``fmfootprint laws``: the published scaling laws by the names people cite them by, with their links,
+forms, constants and where each is printed, the data each was fitted on, its fitted range, and what each
+can answer (``plan --law NAME``). docs/laws.md says which one to use."""
 
 from __future__ import annotations
 
 import argparse
-from typing import TYPE_CHECKING
+from typing import Any
 
 from fmfootprint.cli._output import print_json
-
-if TYPE_CHECKING:
-    from fmfootprint.scaling.laws import ChinchillaLaw, KaplanLaw
 
 __all__ = ["register", "run"]
 
@@ -17,41 +15,51 @@ __all__ = ["register", "run"]
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = subparsers.add_parser(
         "laws",
-        help="list the scaling-law presets with their citations",
-        description="List the scaling-law presets usable with `plan --law NAME`, with their sources.",
+        help="list the published scaling laws with their citations, constants and what each answers",
+        description=(
+            "List the published scaling laws usable with `plan --law NAME`: citation, link, functional "
+            "form, constants with the table or equation they stand in, fitted data and range, caveats, and "
+            "which questions each answers. docs/laws.md: which law should I use?"
+        ),
     )
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=run)
 
 
+def _entry(name: str) -> dict[str, Any]:
+    from fmfootprint.scaling.laws import DEFAULT_LAW
+    from fmfootprint.scaling.published import PUBLISHED
+
+    law = PUBLISHED[name]
+    chinchilla = getattr(law, "law", None)
+    legacy = chinchilla.to_dict() if chinchilla is not None else {}
+    return {**legacy, **law.to_dict(), "default": name == DEFAULT_LAW}
+
+
 def run(args: argparse.Namespace) -> int:
-    from fmfootprint.scaling.laws import DEFAULT_LAW, KAPLAN2020, PRESETS  # numpy: not for --help
+    from fmfootprint.scaling.laws import DEFAULT_LAW
+    from fmfootprint.scaling.published import PUBLISHED  # numpy: not for --help
 
     if args.json:
-        laws: dict[str, ChinchillaLaw | KaplanLaw] = {**PRESETS, KAPLAN2020.name: KAPLAN2020}
-        print_json({name: {**law.to_dict(), "default": name == DEFAULT_LAW} for name, law in laws.items()})
+        print_json({name: _entry(name) for name in PUBLISHED})
         return 0
-    for name, law in PRESETS.items():
-        extra = f", R_D* {law.r_d_star:g}, R_N* {law.r_n_star:g}" if law.r_d_star else ""
-        _header(name, law.display_name, law.url, law.data)
+    for name, law in PUBLISHED.items():
+        default = " (default)" if name == DEFAULT_LAW else ""
+        print(f"{name}{default}: {law.display_name}")
+        print(f"    link:         {law.url}")
+        print(f"    fitted on:    {law.data}")
         if law.fitted_range is not None:
             print(f"    fitted range: {law.fitted_range.summary()}")
-        print(
-            f"    constants:    E {law.E:.4g}  A {law.A:.5g}  B {law.B:.5g}  alpha {law.alpha:.4g}  "
-            f"beta {law.beta:.4g}{extra}"
-        )
+        print(f"    form:         {law.form}")
+        sources = {item.source for item in law.constants}
+        if len(sources) == 1:
+            values = "  ".join(f"{item.name} {item.value:.6g}" for item in law.constants)
+            constants = f"{values}  [{sources.pop()}]"
+        else:
+            constants = "  ".join(f"{item.name} {item.value:.6g} [{item.source}]" for item in law.constants)
+        print(f"    constants:    {constants}")
         print(f"    source:       {law.citation}")
-    k = KAPLAN2020
-    _header(k.name, k.display_name, k.url, k.data)
-    print(f"    constants:    alpha_N {k.alpha_n}  alpha_D {k.alpha_d}  N_c {k.n_c:g}  D_c {k.d_c:g}")
-    print(f"    source:       {k.citation}")
+        cannot = ", ".join(question for question, _ in law.cannot) or "none"
+        print(f"    answers:      {', '.join(law.answers()) or 'none of the planner questions'}")
+        print(f"    cannot:       {cannot} (reasons: laws --json, or plan --law {name})")
     return 0
-
-
-def _header(name: str, title: str, url: str, data: str) -> None:
-    from fmfootprint.scaling.laws import DEFAULT_LAW
-
-    default = " (default)" if name == DEFAULT_LAW else ""
-    print(f"{name}{default}: {title}")
-    print(f"    link:         {url}")
-    print(f"    fitted on:    {data}")

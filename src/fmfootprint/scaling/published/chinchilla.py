@@ -168,10 +168,7 @@ def _existing() -> dict[str, PublishedLaw]:
 # the 1.4B model at M = 20 added for the error law; C4 eval loss, 17-task average error) run by us on the
 # released runs, github:mlfoundations/scaling exp_data at commit a003c49. The repo writes the loss as
 # alpha·N^b + beta·6^(b/2)·(M·N)^b + E; here A = alpha, B = beta·6^(b/2), α = β = −b.
-_GADRE_SOURCE = (
-    "derived: fitted by fmfootprint with the paper's fit_ds (Table 2 defaults) on "
-    "github:mlfoundations/scaling exp_data, commit a003c49; not printed in the paper"
-)
+_GADRE_SOURCE = "derived: refitted on the released runs (mlfoundations/scaling a003c49, Table 2 defaults)"
 _GADRE_FITS = {
     # name: (data set, E, A, B, alpha, k, gamma, epsilon)
     "c4": ("C4", 1.5082605444147166, 113.69260327517962, 152.5122565177303, 0.24247223927556466,
