@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-INSTALL = "run scripts/install_engines.sh (Debian packages prometheus, postgresql)"
+INSTALL = "run scripts/install_engines.sh (Debian packages prometheus, prometheus-pushgateway, postgresql)"
 
 
 def free_port() -> int:
@@ -137,3 +137,33 @@ def start_prometheus() -> Iterator[Callable[..., Prometheus]]:
         server.process.terminate()
         server.process.wait(timeout=30)
         shutil.rmtree(server.root, ignore_errors=True)
+
+
+@pytest.fixture
+def pushgateway() -> Iterator[str]:
+    """A real Pushgateway (Debian's prometheus-pushgateway) on a free port; its URL."""
+    import requests
+
+    binary = shutil.which("prometheus-pushgateway") or shutil.which("pushgateway")
+    if binary is None:
+        pytest.skip(f"the Prometheus Pushgateway is not installed: {INSTALL}")
+    port = free_port()
+    process = subprocess.Popen(
+        [binary, f"--web.listen-address=127.0.0.1:{port}"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+
+    def ready() -> bool:
+        try:
+            return requests.get(f"{url}/-/ready", timeout=1).status_code == 200
+        except requests.RequestException:
+            return False
+
+    try:
+        _wait(ready, "pushgateway")
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=30)

@@ -1,0 +1,111 @@
+"""Footprint metrics in the experiment tracker a run already uses: MLflow and Weights & Biases.
+
+:func:`log_footprint` logs ``footprint.energy_kwh``, ``footprint.co2e_kg``, ``footprint.water_l`` and
+``footprint.gpu_hours`` (and the same per stage, ``footprint.<stage>.energy_kwh``), with tags
+``footprint.stage``, ``footprint.method``, ``footprint.region`` and ``footprint.project``. A figure that
+was not measured is not logged (never a 0); the tag ``footprint.unmeasured`` names it.
+
+- MLflow: by default (``mlflow=None``) only when the training code imported ``mlflow`` and a run is
+  active; ``mlflow=True`` imports it and starts (and ends) a run when none is active (``MLFLOW_RUN_ID``
+  and ``MLFLOW_TRACKING_URI`` are honoured, so ``track --mlflow`` can add to the child's run); ``False``
+  never.
+- W&B: by default only when ``wandb`` is already imported by the training code and ``wandb.run`` is set
+  (fmfootprint never imports wandb itself); ``wandb=True`` imports it and needs an active run.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from fmfootprint.measure.summary import RunSummary
+
+__all__ = ["footprint_metrics", "log_footprint"]
+
+
+def footprint_metrics(summary: RunSummary) -> tuple[dict[str, float], dict[str, str]]:
+    """The metrics (measured figures only) and tags of a run summary."""
+    figures = {
+        "energy_kwh": summary.energy_kwh,
+        "co2e_kg": summary.co2e_kg,
+        "water_l": summary.water_l,
+        "gpu_hours": summary.gpu_hours,
+    }
+    metrics: dict[str, float] = {}
+    for name, value in figures.items():
+        if value is not None:
+            metrics[f"footprint.{name}"] = float(value)
+            metrics[f"footprint.{summary.stage}.{name}"] = float(value)
+    tags = {
+        "footprint.stage": summary.stage,
+        "footprint.method": summary.method,
+        "footprint.region": summary.region or "world default",
+        "footprint.project": summary.project,
+    }
+    missing = [name for name, value in figures.items() if value is None]
+    if missing:
+        tags["footprint.unmeasured"] = ",".join(missing)
+    return metrics, tags
+
+
+def _module(name: str, wanted: bool | None) -> Any:
+    if wanted is False:
+        return None
+    if name in sys.modules:
+        return sys.modules[name]
+    if wanted is None:
+        return None  # not imported by the training code: no run of it can be active in this process
+    try:
+        return importlib.import_module(name)
+    except ImportError:
+        if wanted:
+            raise
+        return None
+
+
+def log_footprint(summary: RunSummary, *, mlflow: bool | None = None, wandb: bool | None = None) -> list[str]:
+    """Log the summary's footprint to MLflow's and W&B's active runs; returns where it was logged.
+
+    Parameters
+    ----------
+    summary : RunSummary
+        The run's summary.
+    mlflow, wandb : bool or None
+        None: log where the library is present and a run is active; True: required (MLflow starts a run
+        if none is active); False: never.
+
+    Raises
+    ------
+    ImportError
+        ``mlflow=True`` or ``wandb=True`` without the package.
+    RuntimeError
+        ``wandb=True`` without an active W&B run.
+    """
+    metrics, tags = footprint_metrics(summary)
+    logged: list[str] = []
+    ml = _module("mlflow", mlflow)
+    if ml is not None:
+        active = ml.active_run()
+        if active is not None or mlflow:
+            started = active is None
+            run = active if active is not None else ml.start_run(run_name=f"fmfootprint-{summary.project}")
+            try:
+                ml.log_metrics(metrics)
+                ml.set_tags(tags)
+            finally:
+                if started:
+                    ml.end_run()
+            logged.append(f"mlflow run {run.info.run_id}")
+    wb = _module("wandb", wandb)
+    if wb is not None:
+        run = getattr(wb, "run", None)
+        if run is None:
+            if wandb:
+                raise RuntimeError("wandb=True but no W&B run is active (call wandb.init() first)")
+        else:
+            run.summary.update({**metrics, **tags})
+            run.log(metrics)
+            logged.append(f"wandb run {run.id}")
+    return logged

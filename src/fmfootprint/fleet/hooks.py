@@ -1,0 +1,121 @@
+"""What the tracker hands each run's samples and summary to: Prometheus, MLflow/W&B, the SQL ledger.
+
+:class:`FleetObservers` is built by the tracker only when one of its fleet options is given
+(``prometheus_port``, ``pushgateway``, ``mlflow``, ``ledger``); each observer's failure becomes one
+tracker warning and the run goes on (the tracker never harms the run it measures).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from fmfootprint.footprint.site import Site
+    from fmfootprint.measure.summary import RunSummary
+
+__all__ = ["FleetObservers"]
+
+
+class FleetObservers:
+    """The fleet sinks of one tracker session.
+
+    Parameters
+    ----------
+    site : Site
+        The session's site.
+    project, stage, host, session : str
+        The session's labels and name.
+    job : str, optional
+        Scheduler job id.
+    warn : callable
+        The tracker's warning function (one line each).
+    prometheus_port : int, optional
+        Serve ``/metrics`` on this port (0: any free port).
+    pushgateway : str, optional
+        Pushgateway URL for the final figures.
+    mlflow : bool, optional
+        Log to MLflow: None (default) where a run is active, True always, False never.
+    wandb : bool, optional
+        Log to W&B's active run: None (default) where the training code uses wandb.
+    ledger : str, optional
+        SQL ledger URL or file to record the summary in.
+    """
+
+    def __init__(
+        self,
+        site: Site,
+        *,
+        project: str,
+        stage: str,
+        host: str,
+        session: str,
+        warn: Callable[[str], None],
+        job: str | None = None,
+        prometheus_port: int | None = None,
+        pushgateway: str | None = None,
+        mlflow: bool | None = None,
+        wandb: bool | None = None,
+        ledger: str | None = None,
+    ) -> None:
+        self.warn = warn
+        self.mlflow, self.wandb, self.ledger = mlflow, wandb, ledger
+        self.exporter: Any = None
+        if prometheus_port is not None or pushgateway:
+            try:
+                from fmfootprint.fleet.prom_export import PrometheusExporter
+            except ImportError as exc:
+                warn(f"Prometheus export needs the 'prometheus' extra (fmfootprint[prometheus]): {exc}")
+            else:
+                self.exporter = PrometheusExporter(
+                    site,
+                    project=project,
+                    stage=stage,
+                    host=host,
+                    job=job,
+                    port=prometheus_port,
+                    pushgateway=pushgateway,
+                    session=session,
+                )
+                self._drain()
+
+    @property
+    def metrics_port(self) -> int | None:
+        """The port ``/metrics`` is served on (None when not serving)."""
+        return None if self.exporter is None else self.exporter.port
+
+    def _drain(self) -> None:
+        if self.exporter is not None:
+            for message in self.exporter.warnings:
+                self.warn(message)
+            self.exporter.warnings.clear()
+
+    def on_sample(self, record: Mapping[str, Any]) -> None:
+        if self.exporter is not None:
+            self._guard("Prometheus export", self.exporter.on_sample, record)
+
+    def on_stop(self, summary: RunSummary) -> None:
+        if self.exporter is not None:
+            self._guard("Prometheus export", self.exporter.on_stop, summary)
+            self._drain()
+        if self.mlflow is not False or self.wandb:
+            from fmfootprint.fleet.experiments import log_footprint
+
+            self._guard("experiment tracker", log_footprint, summary, mlflow=self.mlflow, wandb=self.wandb)
+        if self.ledger:
+            self._guard("SQL ledger", self._record, summary)
+
+    def _record(self, summary: RunSummary) -> None:
+        from fmfootprint.fleet.ledger_db import RunLedger
+
+        ledger = RunLedger(self.ledger)
+        try:
+            ledger.record(summary)
+        finally:
+            ledger.close()
+
+    def _guard(self, what: str, func: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
+        try:
+            func(*args, **kwargs)
+        except Exception as exc:  # one warning; the run and its summary are not affected
+            self.warn(f"{what} failed: {type(exc).__name__}: {' '.join(str(exc).split())[:200]}")
