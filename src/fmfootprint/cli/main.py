@@ -41,6 +41,8 @@ VERBS: tuple[str, ...] = (
     "fit",
     "laws",
     "estimate",
+    "inference",
+    "rate",
     "data",
     "track",
     "summarize",
