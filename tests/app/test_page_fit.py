@@ -193,3 +193,63 @@ def test_a_bad_law_file_is_explained_and_the_page_goes_on(page, content, fragmen
     assert fragment in at.error[0].value
     assert "/tmp" not in at.error[0].value
     assert at.radio(key="fit_source")  # the rest of the page still renders
+
+
+def test_columns_are_guessed_distinct_and_one_column_for_two_roles_is_refused(page) -> None:
+    # Issue 10: for these names the page used to offer train_tokens as the parameters too.
+    law_rows = [(n, n * r) for n in (1e8, 3e8, 1e9, 3e9) for r in (5.0, 20.0, 80.0)]
+    csv = "model_size,train_tokens,eval_loss\n" + "".join(
+        f"{n},{d},{1.8 + 480 / n**0.35 + 2100 / d**0.37}\n" for n, d in law_rows
+    )
+    at = _upload(page("fit"), "mine.csv", csv.encode())
+    assert not at.exception
+    assert at.selectbox(key="params_col").value == "model_size"
+    assert at.selectbox(key="tokens_col").value == "train_tokens"
+    assert at.selectbox(key="loss_col").value == "eval_loss"
+    assert not at.error
+    at.selectbox(key="params_col").select("train_tokens").run()
+    assert not at.exception
+    assert len(at.error) == 1
+    assert "'train_tokens' is chosen for both parameters and tokens" in at.error[0].value
+    at.selectbox(key="n_boot").select(0)
+    at.button(key="fit_button").click().run()
+    assert "'train_tokens' is chosen for both parameters and tokens" in at.error[-1].value
+    assert "fit_result" not in at.session_state
+
+
+def test_fit_errors_name_the_file_and_the_column(page) -> None:
+    csv = b"size,data,quality\n1e8,2e9,abc\n2e8,4e9,3.1\n4e8,8e9,2.9\n"
+    at = _upload(page("fit"), "my runs.csv", csv)
+    at.selectbox(key="loss_col").select("quality")
+    at.selectbox(key="n_boot").select(0)
+    at.button(key="fit_button").click().run()
+    assert not at.exception
+    message = at.error[0].value.removeprefix("⚠️ ")
+    assert message.startswith("my runs.csv: column 'quality' must hold finite numbers > 0")
+
+
+def test_bootstrap_convergence_is_shown_in_text_and_the_bar_reaches_100(page) -> None:
+    at = page("fit")
+    at.selectbox(key="n_boot").select(200)
+    at.button(key="fit_button").click().run()
+    assert not at.exception
+    _, boot, _ = at.session_state["fit_result"]
+    expected = f"Bootstrap: {boot.converged} of 200 resamples converged."
+    shown = [c.value for c in at.caption] + [w.value for w in at.warning]
+    assert any(text.startswith(expected) for text in shown), shown
+    (bar,) = at.get("progress")
+    assert bar.proto.value == 100
+
+
+def test_the_gadre_form_fits_on_the_page(page) -> None:
+    at = page("fit")
+    at.selectbox(key="fit_form").select("gadre2024")
+    at.selectbox(key="n_boot").select(0)
+    at.button(key="fit_button").click().run()
+    assert not at.exception
+    assert not at.error
+    table = fitted_table(at)
+    expected = fit(load_runs(EXAMPLE), form="gadre2024")
+    assert table.loc["eta", "value"] == expected.form_parameters["eta"]
+    assert table.loc["alpha", "value"] == table.loc["beta", "value"] == expected.law.alpha
+    assert any("Gadre et al. 2024" in c.value for c in at.caption)
