@@ -136,6 +136,7 @@ def test_cli_plan_carries_what_the_law_answers(capsys) -> None:
             "cannot plan with --unique-tokens",
         ),
         (["--compute", "1e22", "--law", "aghajanyan2023-code"], "only the exponents alpha, beta"),
+        (["--compute", "1e22", "--law", "llama3", "--cite"], "--cite knows the sources of hoffmann2022"),
     ],
 )
 def test_cli_plan_law_refusals_are_one_line_exit_2(capsys, argv: list[str], needle: str) -> None:

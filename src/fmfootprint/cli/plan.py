@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from fmfootprint.cli._output import print_json
+from fmfootprint.cli._region_args import add_intensity_arguments
 
 if TYPE_CHECKING:
     from fmfootprint.planning import Plan, RegionComparison
@@ -34,7 +35,7 @@ _TARGETS = (
 )
 # Other spellings of the caps (the names the app's budget kinds read as).
 _ALIASES = {"--energy-kwh": ("--energy-cap-kwh",), "--co2e-kg": ("--carbon-cap-kg",)}
-_HARDWARE = ("gpu", "gpus", "mfu", "region")
+_HARDWARE = ("gpu", "gpus", "mfu", "region", "data_year", "intensity_source")
 # Row label of an everyday equivalent, by the footprint quantity it restates.
 _EVERYDAY = {"co2e_kg": "carbon", "energy_kwh": "energy", "water_l": "water"}
 
@@ -107,6 +108,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         "--mfu", type=_quantity("mfu"), default=None, metavar="F", help="model FLOPs utilisation, e.g. 0.4"
     )
     hw.add_argument("--region", default=None, metavar="R", help="grid region, e.g. FR, US-CA, aws:us-east-1")
+    add_intensity_arguments(hw)
     hw.add_argument(
         "--compare-regions",
         nargs="+",
@@ -161,8 +163,15 @@ def run(args: argparse.Namespace) -> int:
     citation = None
     if args.cite:
         from fmfootprint.catalog.grid import get_region
-        from fmfootprint.planning.cite import cite_plan
+        from fmfootprint.errors import FootprintInputError
+        from fmfootprint.planning.cite import _AUTHORS, cite_plan
+        from fmfootprint.scaling.published import PUBLISHED
 
+        if result.law in PUBLISHED and not result.law.startswith(tuple(_AUTHORS)):
+            raise FootprintInputError(
+                f"--cite knows the sources of {', '.join(_AUTHORS)} and of fitted laws, not yet of law "
+                f"{result.law!r}; cite {PUBLISHED[result.law].citation} ({PUBLISHED[result.law].url})"
+            )
         region = result.footprint.region if result.footprint is not None else None
         citation = cite_plan(result, region_name=get_region(region).name if region else None)
     if args.json:
@@ -256,6 +265,11 @@ def _print_plan(result: Plan) -> None:
             "  embodied": f"{format_number(footprint.co2e_embodied_kg / 1000.0)} t CO2e",
             "water": ranged("water_l", footprint.water_l, 1000.0, "m³"),
         }
+        grid = next((a for a in footprint.assumptions if a.name == "grid_intensity_g_per_kwh"), None)
+        if grid is not None and grid.value is not None:  # the intensity with its year, basis and dataset
+            where_from, _, cited = grid.source.partition(": ")
+            dataset = cited.split(";")[0].split(",")[0][:70]
+            rows["  grid intensity"] = f"{format_number(grid.value)} gCO2e/kWh, {where_from}: {dataset}"
         for item in everyday_equivalents(footprint.co2e_kg, footprint.energy_kwh, footprint.water_l):
             rows[f"  {_EVERYDAY[item.quantity]} ≈"] = f"{format_number(item.amount)} {item.unit}"
         print()
