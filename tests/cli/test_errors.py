@@ -49,6 +49,12 @@ CORPUS: list[tuple[list[str], str]] = [
     (["estimate", *RUN, "--samples", "10", "--seed", "-1"], "--seed must be a whole number >= 0, got '-1'"),
     (["estimate", *RUN, "--seed", "x"], "--seed must be a whole number >= 0, got 'x'"),
     (["estimate"], "one of the arguments --hours --gpu-hours --flops --energy-kwh is required"),
+    # inference and rate (per-query serving model, energy labels)
+    (
+        ["inference", "--params", "7e9", "--gpu", "H100", "--input-tokens", "9", "--output-tokens", "0"],
+        "--output-tokens must be > 0",
+    ),
+    (["rate", "--params", "7e9"], "give --energy-wh-per-1000 (with --params) or --training-kwh"),
     # plan: flags of the verb, the spelling typed
     (["plan", "--compute", "-1e22"], "--compute must be > 0, got -1e+22"),
     (["plan", "--compute", "lots"], "--compute must be a number such as 1e24 or 2.5T, got 'lots'"),
