@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import time
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from conftest import SITE
 from fmfootprint.errors import FootprintInputError
 from fmfootprint.measure import Tracker, load_run, merge_runs, summarize
 from fmfootprint.measure.combine import combine
-from fmfootprint.measure.log import find_sessions, read_records
+from fmfootprint.measure.log import LogWarning, find_sessions, read_records
 
 
 def _run(out: Path, seconds: float = 0.25, node: int = 0, **kwargs: object) -> Tracker:
@@ -59,8 +60,15 @@ def test_corrupt_line_in_the_middle_is_skipped(tmp_path: Path) -> None:
     tracker = _run(tmp_path)
     lines = tracker.log_path.read_text().splitlines()
     lines.insert(2, "this is not json")
-    tracker.log_path.write_text("\n".join(lines) + "\n")
-    assert summarize(tmp_path).to_dict() == tracker.summary.to_dict()
+    lines.insert(4, "[1, 2]")  # JSON, but not a record
+    tracker.log_path.write_text("\n".join(lines) + "\n" + '{"type": "sample", "elapsed')  # and torn
+    with pytest.warns(LogWarning, match="2 corrupt line.*line 3, 5.*1 torn last line"):
+        rebuilt = summarize(tmp_path)
+    assert rebuilt.corrupt_lines == 3  # counted, in the summary and a flag
+    assert any("2 corrupt line(s) (line 3, 5) and 1 torn last line" in flag for flag in rebuilt.flags)
+    expected = {**tracker.summary.to_dict(), "corrupt_lines": 3, "flags": list(rebuilt.flags)}
+    assert rebuilt.to_dict() == expected  # nothing else changes
+    assert tracker.summary.corrupt_lines == 0
 
 
 def test_killed_before_first_sample(tmp_path: Path) -> None:
@@ -88,8 +96,11 @@ def test_missing_or_empty_run_dir_is_a_one_line_error(tmp_path: Path) -> None:
         summarize(tmp_path / "nope")
     with pytest.raises(FootprintInputError, match="no fmfootprint log"):
         load_run(tmp_path)
-    (tmp_path / "x.jsonl").write_text('{"type": "sample"}\n')
+    (tmp_path / "x.jsonl").write_text('{"type": "sample", "elapsed_s": 1.0}\n')
     with pytest.raises(FootprintInputError, match="no start record"):
+        summarize(tmp_path)
+    (tmp_path / "x.jsonl").write_text('{"type": "sample"}\n')
+    with pytest.raises(FootprintInputError, match=r"x\.jsonl', line 1: the record has no field 'elapsed_s'$"):
         summarize(tmp_path)
 
 
@@ -193,10 +204,12 @@ def test_a_log_with_a_missing_or_mistyped_field_names_the_file(tmp_path: Path) -
     records = [json.loads(line) for line in (EVAL / "eval.jsonl").read_text().splitlines()]
     start = next(r for r in records if r["type"] == "start")
     log = tmp_path / "eval.jsonl"
-    for broken, fragment in (({k: v for k, v in start.items() if k != "site"}, "no field 'site'"),
-                             ({**start, "site": "FR"}, "wrong type")):  # fmt: skip
+    no_site = {k: v for k, v in start.items() if k != "site"}
+    cases = [(no_site, "the record has no field 'site'")]
+    cases.append(({**start, "site": "FR"}, "field 'site' must be an object, got 'FR'"))
+    for broken, fragment in cases:
         log.write_text("".join(json.dumps(r if r is not start else broken) + "\n" for r in records))
-        with pytest.raises(FootprintInputError, match=f"^log '{log}': a record has .*{fragment}"):
+        with pytest.raises(FootprintInputError, match=f"^log '{re.escape(str(log))}', line 1: {fragment}$"):
             summarize(tmp_path)
 
 

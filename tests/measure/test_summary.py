@@ -65,7 +65,7 @@ def test_co2e_kg_is_operational_plus_embodied_for_a_gpu_the_catalog_knows(tmp_pa
     assert "servers not counted" in summary.sources["co2e_embodied_kg"]
     assert not [f for f in summary.flags if "embodied" in f]
     stored = json.loads(tracker.summary_path.read_text())
-    assert stored["schema_version"] == SCHEMA_VERSION == 2
+    assert stored["schema_version"] == SCHEMA_VERSION == 3
     assert set(stored) >= V1_KEYS | {"co2e_operational_kg", "co2e_embodied_kg"}
     assert stored["co2e_kg"] == summary.co2e_kg
     assert summarize(tmp_path).co2e_embodied_kg == pytest.approx(summary.co2e_embodied_kg)  # rebuilt alike
@@ -147,7 +147,10 @@ def test_summarize_json_keeps_the_old_keys_and_adds_the_new(
     shutil.copytree(V1_DIR, tmp_path / "v1")
     assert main(["summarize", str(tmp_path / "v1"), "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
-    assert set(data) == V1_KEYS | {"co2e_operational_kg", "co2e_embodied_kg"}
+    schema_3 = {"cpu_energy_method", "ram_energy_method", "cpu_energy_range_kwh", "ram_energy_range_kwh"}
+    schema_3 |= {"unmeasured", "corrupt_lines"}
+    assert set(data) == V1_KEYS | {"co2e_operational_kg", "co2e_embodied_kg"} | schema_3
+    assert data["cpu_energy_range_kwh"] is None  # its host meter did not say it modelled anything
     assert data["co2e_kg"] == data["co2e_operational_kg"] + data["co2e_embodied_kg"]
 
 

@@ -41,6 +41,12 @@ def register(subparsers: Any) -> None:
         "--ledger", metavar="FILE", help="YAML ledger: stage -> runs and/or estimate parameters"
     )
     source.add_argument(
+        "--allow-partial",
+        action="store_true",
+        help="publish runs whose carbon is only partly known (a part not measured: GPU without NVML, "
+        "CPU/RAM without codecarbon); the card states what is missing. Without it they are refused",
+    )
+    source.add_argument(
         "--stage",
         choices=[*STAGES, *STAGE_ALIASES],
         help="stage of the estimate or the --runs (default: final for an estimate, as recorded for runs)",
@@ -118,6 +124,7 @@ def run(args: argparse.Namespace) -> int:
         hardware=args.hardware,
         cloud_provider=args.cloud_provider,
         stage=args.stage,
+        allow_partial=args.allow_partial,
     )
     written: list[str] = []
     if args.update:

@@ -18,8 +18,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def run(args: argparse.Namespace) -> int:
-    from fmfootprint.cli.summarize import show
+    from fmfootprint.cli.summarize import one_line_warnings, show
     from fmfootprint.measure.merge import merge_runs
 
-    show(merge_runs(args.run_dirs), as_json=args.json)
+    with one_line_warnings("merge"):
+        merged = merge_runs(args.run_dirs)
+    show(merged, as_json=args.json)
     return 0

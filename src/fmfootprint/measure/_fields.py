@@ -40,6 +40,15 @@ _KINDS: dict[str, tuple[str, Any]] = {
         lambda v: isinstance(v, list) and all(isinstance(x, dict) for x in v),
     ),
     "dict[str, str]": ("an object", lambda v: isinstance(v, dict)),
+    "tuple[float, float]": (
+        "a list of two numbers [low, high], low <= high",
+        lambda v: (
+            isinstance(v, list)
+            and len(v) == 2
+            and all(_is_number(x) and x >= 0 and x != float("inf") for x in v)
+            and v[0] <= v[1]
+        ),
+    ),
 }
 
 
@@ -97,3 +106,5 @@ def check_fields(cls: Any, data: Mapping[str, Any]) -> None:
             )
         if words == "a number" and value is not None:
             _check_number(spec.name, value)
+        if words == "an integer" and spec.name != "exit_code" and value < 0:
+            raise FootprintInputError(f"field {spec.name!r} must be a count (>= 0), got {_shown(value)}")

@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
+from fmfootprint.measure.parts import add_ranges
 from fmfootprint.measure.summary import RunSummary, energy_method
 from fmfootprint.units import G_PER_KG
 
@@ -60,7 +61,9 @@ def combine(summaries: Sequence[RunSummary]) -> RunSummary:
     Returns
     -------
     RunSummary
-        Energies, operational and embodied CO2e, water and GPU-hours summed; duration = wall-clock time
+        Energies, operational and embodied CO2e, water and GPU-hours summed (a part not measured in
+        one session is not counted there, and ``unmeasured`` keeps each session's statement of it);
+        CPU/RAM methods common or ``"mixed"``, the ranges of modelled parts added; duration = wall-clock time
         covered by any session; grid intensity and PUE are the energy-weighted effective values
         (operational CO2e/E, E/E_IT); each source kept, the distinct ones joined where sessions differ.
     """
@@ -126,7 +129,7 @@ def combine(summaries: Sequence[RunSummary]) -> RunSummary:
         ),
         exit_code=exit_code,
         stage=_common([s.stage for s in unique], "mixed"),
-        gpu_hours=sum(s.gpu_hours for s in unique),
+        gpu_hours=_sum_optional([s.gpu_hours for s in unique]),
         n_gpus=sum(s.n_gpus for s in unique),
         project=_common([s.project for s in unique], "+".join(sorted({s.project for s in unique}))),
         start_unix_s=min(s.start_unix_s for s in unique),
@@ -139,6 +142,20 @@ def combine(summaries: Sequence[RunSummary]) -> RunSummary:
         sessions=tuple(x for s in unique for x in s.sessions),
         flags=tuple(dict.fromkeys(flags)),
         sources=_merged_sources([s.sources for s in unique]),
+        cpu_energy_method=_common([s.cpu_energy_method for s in unique], "mixed"),
+        ram_energy_method=_common([s.ram_energy_method for s in unique], "mixed"),
+        cpu_energy_range_kwh=add_ranges(
+            [s.cpu_energy_range_kwh for s in unique],
+            [s.cpu_energy_kwh for s in unique],
+            [s.cpu_energy_method for s in unique],
+        ),
+        ram_energy_range_kwh=add_ranges(
+            [s.ram_energy_range_kwh for s in unique],
+            [s.ram_energy_kwh for s in unique],
+            [s.ram_energy_method for s in unique],
+        ),
+        unmeasured=tuple(dict.fromkeys(u for s in unique for u in s.unmeasured)),
+        corrupt_lines=sum(s.corrupt_lines for s in unique),
     )
 
 

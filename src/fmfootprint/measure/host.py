@@ -20,6 +20,10 @@ How it is used
   ``flush()`` costs about 0.6 ms (docs/performance.md). codecarbon's 1 s utilisation monitor still runs.
 - **Failures.** codecarbon wraps ``__init__``/``start``/``flush``/``stop`` in ``@suppress(Exception)``
   and returns ``None``. A missing reading is recorded as *unavailable* (``None``), never as zero.
+- **How each part was obtained.** At start, the CPU and RAM objects codecarbon chose are read
+  (:func:`fmfootprint.measure.hostmethods.codecarbon_methods`): RAPL or another counter (measured), or
+  codecarbon's TDP-based CPU model or its per-DIMM RAM model (modelled); :meth:`CodecarbonHost.info`
+  records ``cpu_method``, ``ram_method`` and the figures their ranges need.
 """
 
 from __future__ import annotations
@@ -83,6 +87,7 @@ class CodecarbonHost:
         self._handler: Any = None
         self._lock = threading.Lock()
         self._last = _UNAVAILABLE
+        self._methods: dict[str, Any] = {}
 
     def start(self) -> None:
         try:
@@ -128,6 +133,9 @@ class CodecarbonHost:
             self.error = "codecarbon tracker failed to start"
             return
         self._tracker, self._handler = tracker, handler
+        from fmfootprint.measure.hostmethods import codecarbon_methods
+
+        self._methods = codecarbon_methods(getattr(tracker, "_hardware", None))
         # The first flush() imports codecarbon's emissions engine (≈0.2 s): do it now, not mid-training.
         self.read()
 
@@ -166,6 +174,7 @@ class CodecarbonHost:
             "cpu_count": getattr(data, "cpu_count", None),
             "ram_total_size_gb": getattr(data, "ram_total_size", None),
             "tracking_mode": getattr(data, "tracking_mode", None),
+            **self._methods,
         }
 
 

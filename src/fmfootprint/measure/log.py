@@ -16,7 +16,11 @@ Format (log schema version 1, :data:`LOG_SCHEMA_VERSION`)
 - ``"stop"``: exit code, final per-GPU accounting (method, resets, errors, lost GPUs), warnings.
 
 Each line is written with a single ``os.write`` on a file opened with ``O_APPEND`` (nothing is buffered in
-the process, so a killed process leaves every line it wrote). Readers skip a truncated or unparsable line.
+the process, so a killed process leaves every line it wrote). Reading a log back (:func:`read_log`) skips
+and *counts* a torn line (the last one, cut by a kill) or a corrupt one (not a JSON object with a
+``"type"``): the summary's ``corrupt_lines`` and a flag say how many, and :class:`LogWarning` is raised
+once per log. A record whose fields have the wrong type is a one-line error naming the file, the line and
+the field (:func:`fmfootprint.measure.records.check_record`).
 
 ``<name>.summary.json`` holds :meth:`RunSummary.to_dict`, which has its own version
 (:data:`fmfootprint.measure.summary.SCHEMA_VERSION`; older summaries still load). The name is
@@ -28,26 +32,30 @@ from __future__ import annotations
 import json
 import os
 import warnings
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from fmfootprint._io import atomic_write_text, parse_json, read_json
 from fmfootprint.errors import FootprintInputError, FootprintIOError
 from fmfootprint.measure.combine import combine
+from fmfootprint.measure.records import check_record
 from fmfootprint.measure.startup import TrackerWarning
 from fmfootprint.measure.summary import RunSummary, apply_ready, session_summary
 from fmfootprint.units import J_PER_KWH
 
 __all__ = [
     "LOG_SCHEMA_VERSION",
+    "LogRead",
+    "LogWarning",
     "LogWriter",
     "RunSummary",
     "Session",
     "TrackerWarning",
     "find_sessions",
     "load_run",
+    "read_log",
     "read_records",
     "read_samples",
     "summarize",
@@ -126,18 +134,87 @@ def write_summary(path: Path, summary: RunSummary) -> str | None:
 # reading
 
 
+class LogWarning(UserWarning):
+    """A log read back had torn or corrupt lines; they were skipped and counted."""
+
+
+@dataclass(frozen=True)
+class LogRead:
+    """The records of one log, and the lines that were skipped.
+
+    Attributes
+    ----------
+    records : tuple of dict
+        Every record, each checked (:func:`fmfootprint.measure.records.check_record`).
+    torn : int
+        1 when the last line has no newline (cut while being written), else 0.
+    corrupt : tuple of int
+        Line numbers (from 1) that are not a JSON object with a ``"type"``.
+    """
+
+    records: tuple[dict[str, Any], ...]
+    torn: int
+    corrupt: tuple[int, ...]
+
+    @property
+    def skipped(self) -> int:
+        return self.torn + len(self.corrupt)
+
+    def flag(self, path: str | os.PathLike[str]) -> str | None:
+        """The one line that says what was skipped, or None."""
+        if not self.skipped:
+            return None
+        parts = []
+        if self.corrupt:
+            shown = ", ".join(map(str, self.corrupt[:5])) + (", ..." if len(self.corrupt) > 5 else "")
+            parts.append(f"{len(self.corrupt)} corrupt line(s) (line {shown})")
+        if self.torn:
+            parts.append("1 torn last line (cut while it was written)")
+        return f"log {os.fspath(path)!r}: {' and '.join(parts)} skipped"
+
+
+def read_log(path: str | os.PathLike[str]) -> LogRead:
+    """Read one ``.jsonl`` log: its checked records, and the torn or corrupt lines skipped.
+
+    Raises
+    ------
+    FootprintInputError
+        A record has a field of the wrong type (named with the file and line), or the file cannot be read.
+    """
+    name = os.fspath(path)
+    try:
+        with open(path, "rb") as handle:
+            return _scan(handle, name)
+    except OSError as exc:
+        raise FootprintInputError(f"cannot read log {name!r}: {exc.strerror or exc}") from None
+
+
+def _scan(lines: Iterable[bytes], name: str) -> LogRead:
+    records: list[dict[str, Any]] = []
+    corrupt: list[int] = []
+    torn = 0
+    for number, raw in enumerate(lines, start=1):
+        if not raw.endswith(b"\n"):
+            torn = 1  # the line being written when the process died (or is writing now)
+            break
+        if not raw.strip():
+            continue
+        try:  # bounded in depth: a hostile line is skipped like a corrupt one, not a RecursionError
+            record = parse_json(raw, what=f"line {number} of {name!r}")
+        except FootprintInputError:
+            corrupt.append(number)
+            continue
+        if not isinstance(record, dict) or not isinstance(record.get("type"), str):
+            corrupt.append(number)
+            continue
+        check_record(record, f"log {name!r}, line {number}")
+        records.append(record)
+    return LogRead(tuple(records), torn, tuple(corrupt))
+
+
 def read_records(path: str | os.PathLike[str]) -> Iterator[dict[str, Any]]:
-    """The records of one ``.jsonl`` log; a truncated or corrupt line (a killed writer) is skipped."""
-    with open(path, "rb") as handle:
-        for raw in handle:
-            if not raw.endswith(b"\n"):
-                return  # the line being written when the process died
-            try:  # bounded in depth: a hostile line is skipped like a corrupt one, not a RecursionError
-                record = parse_json(raw, what=f"a line of {os.fspath(path)!r}")
-            except FootprintInputError:
-                continue
-            if isinstance(record, dict) and "type" in record:
-                yield record
+    """The records of one ``.jsonl`` log (:func:`read_log`: checked; torn and corrupt lines skipped)."""
+    yield from read_log(path).records
 
 
 @dataclass(frozen=True)
@@ -155,7 +232,8 @@ class Session:
         start: dict[str, Any] | None = None
         last: dict[str, Any] | None = None
         stop: dict[str, Any] | None = None
-        for record in read_records(self.log_path):
+        read = read_log(self.log_path)
+        for record in read.records:
             kind = record.get("type")
             if kind == "start" and start is None:
                 start = record
@@ -168,13 +246,18 @@ class Session:
         if start is None:
             raise FootprintInputError(f"{self.log_path} has no start record; is it an fmfootprint log?")
         try:
-            return session_summary(start, last, stop)
+            summary = session_summary(start, last, stop)
         except KeyError as exc:  # the log's records are the user's file: name it and the field
             raise FootprintInputError(f"log {str(self.log_path)!r}: a record has no field {exc}") from None
         except (TypeError, AttributeError) as exc:
             raise FootprintInputError(
                 f"log {str(self.log_path)!r}: a record has a field of the wrong type ({exc})"
             ) from None
+        flag = read.flag(self.log_path)
+        if flag is None:
+            return summary
+        warnings.warn(f"fmfootprint: {flag}", LogWarning, stacklevel=2)
+        return replace(summary, corrupt_lines=read.skipped, flags=(*summary.flags, flag))
 
     def load(self) -> RunSummary:
         """The stored summary if present and readable, else the one rebuilt from the log."""

@@ -13,6 +13,11 @@ what an estimate's ``co2e_kg`` means. :meth:`RunSummary.to_stage` turns a summar
 
 Summary schema
 --------------
+- 3: ``gpu_energy_kwh`` is null when NVML did not come up (never 0); ``unmeasured`` states each part that
+  was not measured; ``cpu_energy_method``/``ram_energy_method`` say how codecarbon obtained each part
+  (:mod:`fmfootprint.measure.hostmethods`) and ``cpu_energy_range_kwh``/``ram_energy_range_kwh`` give the
+  range of a modelled part; ``corrupt_lines`` counts the torn or corrupt log lines skipped. Schema 2
+  files load with methods ``"unknown"`` and no ranges.
 - 2: ``co2e_operational_kg``, ``co2e_embodied_kg`` and ``co2e_kg`` = their sum; per GPU, the catalog
   ``accelerator`` its NVML name matched and its ``co2e_embodied_kg`` (None when not counted).
 - 1: ``co2e_kg`` only, operational. :meth:`RunSummary.from_dict` still reads it: operational = its
@@ -22,22 +27,22 @@ Summary schema
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import MISSING, dataclass, field, fields
 from typing import Any
 
-from fmfootprint.catalog.hardware import Accelerator, get_accelerator, server_defaults
 from fmfootprint.errors import FootprintInputError
 from fmfootprint.footprint.convert import convert
-from fmfootprint.footprint.embodied import amortized_co2e_kg
 from fmfootprint.footprint.site import Site
 from fmfootprint.footprint.stages import StageFootprint, check_stage
+from fmfootprint.measure._embodied import embodied_of_gpus
 from fmfootprint.measure._fields import check_fields
-from fmfootprint.units import H_PER_YEAR, J_PER_KWH, S_PER_H
+from fmfootprint.measure.parts import apply_ready, energy_method, gpu_not_measured, host_parts, stage_ranges
+from fmfootprint.units import J_PER_KWH, S_PER_H
 
 __all__ = ["SCHEMA_VERSION", "RunSummary", "apply_ready", "energy_method", "session_summary"]
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 """Version of :meth:`RunSummary.to_dict` (``*.summary.json``); see the module docstring."""
 _V1_EMBODIED = "embodied carbon not counted: summary of schema 1, written before tracked runs counted it"
 
@@ -47,9 +52,17 @@ class RunSummary:
     """Energy, carbon and water of one or more measured sessions.
 
     Energies in kWh; ``energy_it_kwh`` = GPU + CPU + RAM (the parts available), ``energy_kwh`` = facility
-    energy (× PUE). ``cpu_energy_kwh``/``ram_energy_kwh`` are None when codecarbon gave nothing (never a
-    stand-in zero; ``flags`` says so). Every energy, carbon and water total is None for a session that
-    logged no reading at all (killed while measurement started). ``exit_code`` is None when unknown.
+    energy (× PUE). ``gpu_energy_kwh`` is None when NVML did not come up, ``cpu_energy_kwh``/
+    ``ram_energy_kwh`` when codecarbon gave nothing (never a stand-in zero): ``unmeasured`` then states
+    each missing part and the totals are those of the parts measured (partial). Every energy, carbon and
+    water total is None for a session that measured nothing (killed while measurement started, or no
+    part came up). ``gpu_hours`` is None too when NVML did not come up. ``exit_code`` is None when
+    unknown.
+
+    ``cpu_energy_method``/``ram_energy_method``: ``"rapl"`` and other counters (measured), or
+    codecarbon's models (``"tdp_load_model"``, ``"constant_fallback"``, ``"dimm_model"``), ``"none"``
+    when not measured, ``"mixed"`` across hosts; a modelled part has a range
+    (``cpu_energy_range_kwh``/``ram_energy_range_kwh`` [kWh], :mod:`fmfootprint.measure.hostmethods`).
 
     Carbon [kgCO2e]: ``co2e_operational_kg`` = facility energy × grid intensity; ``co2e_embodied_kg`` =
     the accelerators' amortised manufacturing emissions (0 for a GPU the catalog has no figure for, with a
@@ -76,7 +89,7 @@ class RunSummary:
     gpu_energy_method: str
     exit_code: int | None
     stage: str
-    gpu_hours: float
+    gpu_hours: float | None
     n_gpus: int
     project: str
     start_unix_s: float
@@ -90,6 +103,12 @@ class RunSummary:
     flags: tuple[str, ...] = ()
     sources: dict[str, str] = field(default_factory=dict)
     method: str = "measured"
+    cpu_energy_method: str = "unknown"
+    ram_energy_method: str = "unknown"
+    cpu_energy_range_kwh: tuple[float, float] | None = None
+    ram_energy_range_kwh: tuple[float, float] | None = None
+    unmeasured: tuple[str, ...] = ()
+    corrupt_lines: int = 0
     schema_version: int = SCHEMA_VERSION
 
     @property
@@ -145,6 +164,12 @@ class RunSummary:
             "flags": list(self.flags),
             "sources": dict(self.sources),
             "method": self.method,
+            "cpu_energy_method": self.cpu_energy_method,
+            "ram_energy_method": self.ram_energy_method,
+            "cpu_energy_range_kwh": _listed(self.cpu_energy_range_kwh),
+            "ram_energy_range_kwh": _listed(self.ram_energy_range_kwh),
+            "unmeasured": list(self.unmeasured),
+            "corrupt_lines": self.corrupt_lines,
             "schema_version": self.schema_version,
         }
 
@@ -164,8 +189,12 @@ class RunSummary:
         check_fields(cls, data)
         names = {f for f in cls.__dataclass_fields__}
         kwargs = {k: v for k, v in data.items() if k in names}
-        for key in ("gpus", "hosts", "ranks", "sessions", "flags"):
+        for key in ("gpus", "hosts", "ranks", "sessions", "flags", "unmeasured"):
             kwargs[key] = tuple(kwargs.get(key, ()))
+        for key in ("cpu_energy_range_kwh", "ram_energy_range_kwh"):
+            if kwargs.get(key) is not None:
+                low, high = kwargs[key]
+                kwargs[key] = (float(low), float(high))
         kwargs["sources"] = dict(kwargs.get("sources", {}))
         if "co2e_operational_kg" not in data and "co2e_kg" in data:  # schema 1
             kwargs["co2e_operational_kg"] = data["co2e_kg"]
@@ -191,9 +220,11 @@ class RunSummary:
         Returns
         -------
         StageFootprint
-            Measured figures, without ranges; ``hours`` = the wall-clock duration [h], ``gpu`` the NVML
-            name when all GPUs share it. Embodied carbon is None (not counted) when no GPU of the run had
-            an embodied figure (an unknown accelerator, no GPU, or a schema-1 summary).
+            Measured figures; ranges only where codecarbon modelled CPU or RAM (their ranges carried to
+            the totals, :func:`fmfootprint.measure.parts.stage_ranges`); ``hours`` = the wall-clock
+            duration [h], ``gpu`` the NVML name when all GPUs share it. Embodied carbon is None (not
+            counted) when no GPU of the run had an embodied figure (an unknown accelerator, no GPU, or
+            a schema-1 summary).
 
         Raises
         ------
@@ -206,17 +237,28 @@ class RunSummary:
             )
         if self.energy_kwh is None or self.energy_it_kwh is None or self.co2e_operational_kg is None:
             raise FootprintInputError(
-                f"run {', '.join(self.sessions) or self.project!r} logged no reading (killed before its "
-                "first sample?); it has no energy or carbon to count"
+                f"run {', '.join(self.sessions) or self.project!r} measured nothing (killed before its "
+                "first sample, or no meter came up); it has no energy or carbon to count"
             )
         counted = any(g.get("co2e_embodied_kg") is not None for g in self.gpus)
         names = {str(g["name"]) for g in self.gpus if g.get("name")}
+        embodied = self.co2e_embodied_kg if counted else None
+        totals = {"energy_kwh": self.energy_kwh, "co2e_operational_kg": self.co2e_operational_kg}
+        ranges = stage_ranges(
+            self.energy_it_kwh,
+            {**totals, "water_l": self.water_l},
+            embodied,
+            [
+                (self.cpu_energy_kwh, self.cpu_energy_range_kwh),
+                (self.ram_energy_kwh, self.ram_energy_range_kwh),
+            ],
+        )
         return StageFootprint(
             stage=check_stage(self.stage if stage is None else stage),
             method=self.method,
             energy_kwh=self.energy_kwh,
             co2e_operational_kg=self.co2e_operational_kg,
-            co2e_embodied_kg=self.co2e_embodied_kg if counted else None,
+            co2e_embodied_kg=embodied,
             water_l=self.water_l,
             gpu_hours=self.gpu_hours,
             hours=self.duration_s / S_PER_H,
@@ -227,37 +269,16 @@ class RunSummary:
             region=self.region,
             gpu=names.pop() if len(names) == 1 else None,
             gpus=self.n_gpus or None,
+            ranges=ranges,
         )
+
+
+def _listed(energy_range: tuple[float, float] | None) -> list[float] | None:
+    return None if energy_range is None else [energy_range[0], energy_range[1]]
 
 
 def _iso(unix_s: float) -> str:
     return _dt.datetime.fromtimestamp(unix_s, tz=_dt.timezone.utc).isoformat(timespec="seconds")
-
-
-def energy_method(methods: Sequence[str]) -> str:
-    """The one GPU energy method of ``methods``, ``"mixed"`` when they differ, ``"none"`` without any."""
-    distinct = sorted(set(methods))
-    if not distinct:
-        return "none"
-    return distinct[0] if len(distinct) == 1 else "mixed"
-
-
-def apply_ready(start: Mapping[str, Any], ready: Mapping[str, Any]) -> dict[str, Any]:
-    """The start record completed by the session's ``"ready"`` record (the meters, once they were up).
-
-    ``fmfootprint track`` writes the start record before measurement begins, then a ``"ready"`` record
-    with the GPUs, the host meter, the seconds each part missed and the flags. A ``"rebased"`` ready
-    record (the tracker waited before the run began) also moves the session's start time to its own.
-    """
-    merged = dict(start)
-    merged["gpus"] = list(ready.get("gpus", []))
-    merged["host"] = {**start.get("host", {}), **ready.get("host", {})}
-    merged["flags"] = list(dict.fromkeys([*start.get("flags", []), *ready.get("flags", [])]))
-    merged["unmeasured_s"] = dict(ready.get("unmeasured_s", {}))
-    merged["measurement"] = "ready"
-    if ready.get("rebased"):
-        merged["time"] = ready["time"]
-    return merged
 
 
 def session_summary(
@@ -321,14 +342,24 @@ def session_summary(
             flags.append(f"{hostname} GPU {device['index']}: energy counter reset {final['resets']} time(s)")
         if final.get("errors"):
             flags.append(f"{hostname} GPU {device['index']}: {final['errors']} failed reading(s)")
+    gpu_why = gpu_not_measured(start)
     gpu_energy_kwh = sum(g["energy_kwh"] for g in gpus)
     cpu = sample.get("cpu_energy_kwh")
     ram = sample.get("ram_energy_kwh")
+    host_info = {**start.get("host", {}), **(stop or {}).get("host", {})}
     host_error = (stop or {}).get("host", {}).get("error") or start.get("host", {}).get("error")
+    unmeasured: list[str] = []
+    if gpu_why is not None:
+        unmeasured.append(f"{hostname}: GPU energy ({gpu_why})")
+        flags.append(f"{hostname}: GPU energy not measured ({gpu_why}); null, not counted")
     if cpu is None or ram is None:
+        unmeasured.append(f"{hostname}: CPU/RAM energy ({host_error or 'no reading'})")
         flags.append(f"{hostname}: CPU/RAM energy unavailable ({host_error or 'no reading'}); not counted")
     elif host_error:
         flags.append(f"{hostname}: CPU/RAM energy may be incomplete ({host_error}); last good reading used")
+    host_s = max(0.0, duration_s - float(start.get("unmeasured_s", {}).get("host") or 0.0))
+    parts = host_parts(host_info, cpu, ram, host_s, hostname)
+    flags.extend(parts.flags)
     energy_it_kwh = gpu_energy_kwh + (cpu or 0.0) + (ram or 0.0)
     footprint = convert(
         energy_it_kwh,
@@ -355,17 +386,22 @@ def session_summary(
             f"at {duration_s:.1f} s"
         )
     flags.extend((stop or {}).get("warnings", []))
-    embodied_kg, embodied_flags, embodied_source = _embodied(gpus, duration_s / S_PER_H, hostname)
+    embodied_kg, embodied_flags, embodied_source = embodied_of_gpus(gpus, duration_s / S_PER_H, hostname)
     flags.extend(embodied_flags)
     start_unix = float(start["time"])
-    read = last is not None  # no sample at all: nothing was read, so every energy is unknown, not 0
-    if not read:
+    # No sample at all, or no part measured (no NVML nor GPU, no CPU/RAM reading): every energy is
+    # unknown, not 0.
+    anything = (gpu_why is None and bool(gpus)) or cpu is not None or ram is not None
+    read = last is not None and anything
+    if last is None:
         flags.append(f"{hostname}: no reading was logged; energies, carbon and water are unknown (null)")
+    elif not read:
+        flags.append(f"{hostname}: no part was measured; energies, carbon and water are unknown (null)")
     return RunSummary(
         duration_s=duration_s,
         energy_it_kwh=footprint.energy_it_kwh if read else None,
         energy_kwh=footprint.energy_kwh if read else None,
-        gpu_energy_kwh=gpu_energy_kwh if read else None,
+        gpu_energy_kwh=gpu_energy_kwh if last is not None and gpu_why is None else None,
         cpu_energy_kwh=None if cpu is None else float(cpu),
         ram_energy_kwh=None if ram is None else float(ram),
         co2e_operational_kg=footprint.co2e_operational_kg if read else None,
@@ -381,7 +417,7 @@ def session_summary(
         gpu_energy_method=energy_method([g["method"] for g in gpus]),
         exit_code=(stop or {}).get("exit_code"),
         stage=start["stage"],
-        gpu_hours=len(gpus) * duration_s / S_PER_H,
+        gpu_hours=None if gpu_why is not None else len(gpus) * duration_s / S_PER_H,
         n_gpus=len(gpus),
         project=start["project"],
         start_unix_s=start_unix,
@@ -394,53 +430,9 @@ def session_summary(
         sessions=(start["session_id"],),
         flags=tuple(dict.fromkeys(flags)),
         sources={**site.sources, "co2e_embodied_kg": embodied_source},
+        cpu_energy_method=parts.cpu_method,
+        ram_energy_method=parts.ram_method,
+        cpu_energy_range_kwh=parts.cpu_range_kwh,
+        ram_energy_range_kwh=parts.ram_range_kwh,
+        unmeasured=tuple(unmeasured) if last is not None else (f"{hostname}: every part (no reading)",),
     )
-
-
-def _embodied(gpus: list[dict[str, Any]], hours: float, hostname: str) -> tuple[float, list[str], str]:
-    """Embodied carbon of the GPUs over ``hours`` [h]: total [kgCO2e], flags, and how it was obtained.
-
-    Each GPU record gets ``accelerator`` (the catalog name its NVML name matches, or None) and
-    ``co2e_embodied_kg`` (None when the catalog has no figure for it: it counts 0, flagged).
-    """
-    if not gpus:
-        return 0.0, [], "not counted: no GPU measured"
-    defaults = server_defaults()
-    used: dict[str, Accelerator] = {}
-    missing: dict[str, list[str]] = {}
-    total = 0.0
-    for gpu in gpus:
-        name = str(gpu.get("name") or "")
-        try:
-            accelerator: Accelerator | None = get_accelerator(name)
-        except FootprintInputError:  # an unknown (or empty) name
-            accelerator = None
-        figure = accelerator.embodied_kg if accelerator is not None else None
-        gpu["accelerator"] = accelerator.name if accelerator is not None else None
-        gpu["co2e_embodied_kg"] = None
-        if accelerator is None or figure is None:
-            why = (
-                "not in the accelerator catalog"
-                if accelerator is None
-                else "no embodied figure in the catalog"
-            )
-            missing.setdefault(f"{name or 'unnamed'!r} ({why})", []).append(str(gpu.get("index")))
-            continue
-        kg = float(amortized_co2e_kg(figure, hours, defaults.lifetime_years, defaults.usage_fraction))
-        gpu["co2e_embodied_kg"] = kg
-        total += kg
-        used[accelerator.name] = accelerator
-    flags = [
-        f"{hostname} GPU {', '.join(indices)}: {what}; embodied carbon not counted (0)"
-        for what, indices in missing.items()
-    ]
-    if not used:
-        return total, flags, "not counted: no GPU of the run has an embodied figure in the catalog"
-    figures = "; ".join(f"{a.name} {a.embodied_kg:g} kgCO2e ({a.embodied_source})" for a in used.values())
-    source = (
-        f"catalog kgCO2e per accelerator × accelerator-hours / ({defaults.lifetime_years:g} yr × "
-        f"{H_PER_YEAR:g} h/yr × {defaults.usage_fraction:g} usage); {figures}; "
-        f"lifetime: {defaults.lifetime_years_source}; usage: {defaults.usage_fraction_source}; "
-        "servers not counted"
-    )
-    return total, flags, source

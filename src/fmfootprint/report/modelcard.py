@@ -23,8 +23,15 @@ from fmfootprint.errors import FootprintInputError, UnknownNameError
 from fmfootprint.footprint.stages import TRAINING_STAGES, TRAINING_TYPES, StageFootprint, sum_stages
 from fmfootprint.report import cardtext
 from fmfootprint.report.ledger import Ledger, load_ledger
-from fmfootprint.report.render import by_stage, hardware_text, region_details, region_text, render_section
-from fmfootprint.report.sources import is_ledger_path, stage_footprints
+from fmfootprint.report.render import (
+    by_stage,
+    hardware_text,
+    parts_text,
+    region_details,
+    region_text,
+    render_section,
+)
+from fmfootprint.report.sources import is_ledger_path, stage_footprints, staged_with_runs
 from fmfootprint.units import G_PER_KG
 
 __all__ = [
@@ -87,6 +94,7 @@ class ModelCardReport:
     hardware: str | None
     cloud_provider: str | None
     compute_region: str | None
+    not_measured: tuple[str, ...] = ()
 
     @property
     def emissions_g(self) -> float:
@@ -107,6 +115,7 @@ class ModelCardReport:
             "hardware": self.hardware,
             "cloud_provider": self.cloud_provider,
             "compute_region": self.compute_region,
+            "not_measured": list(self.not_measured),
             "method": self.total.method,
             "stages": {s.stage: s.to_dict() for s in self.stages},
             "total": self.total.to_dict(),
@@ -123,6 +132,7 @@ def model_card(
     cloud_provider: str | None = None,
     stage: str | None = None,
     compute_region: str | None = None,
+    allow_partial: bool = False,
 ) -> ModelCardReport:
     """Build a model card's environmental report from an estimate, tracked runs, a lifecycle or a ledger.
 
@@ -145,6 +155,10 @@ def model_card(
         Stage for sources that do not carry one (an estimate goes to ``"final"`` by default).
     compute_region : str, optional
         The template's "Compute Region" (e.g. ``"us-east-1"``). Default: the training stages' regions.
+    allow_partial : bool, default False
+        Publish runs whose carbon is only partly known (a part not measured: GPU energy without NVML,
+        CPU/RAM energy without codecarbon); the card then states what is missing. Without it such runs
+        are refused.
 
     Returns
     -------
@@ -174,7 +188,13 @@ def model_card(
     training_type = training_type or "pre-training"
     if training_type not in TRAINING_TYPES:
         raise UnknownNameError("training type", str(training_type), TRAINING_TYPES)
-    stages = stage_footprints(source, stage=stage)
+    stages, runs = staged_with_runs(source, stage=stage)
+    not_measured = tuple(dict.fromkeys(u for run in runs for u in run.unmeasured))
+    if not_measured and not allow_partial:
+        raise FootprintInputError(
+            f"the carbon of these runs is only partly known: not measured: {'; '.join(not_measured)}; "
+            "use --allow-partial to publish it with what is missing stated"
+        )
     training_stages = [s for s in stages if s.stage in TRAINING_STAGES]
     if not training_stages:
         raise FootprintInputError(
@@ -213,6 +233,8 @@ def model_card(
         hardware=hardware,
         cloud_provider=cloud_provider,
         compute_region=compute_region,
+        parts=_parts(runs),
+        not_measured=not_measured,
     )
     return ModelCardReport(
         metadata=metadata,
@@ -224,7 +246,28 @@ def model_card(
         hardware=hardware,
         cloud_provider=cloud_provider,
         compute_region=compute_region,
+        not_measured=not_measured,
     )
+
+
+def _parts(runs: tuple[Any, ...]) -> str | None:
+    """How the measured runs' GPU, CPU and RAM energy were obtained, for the card's method line."""
+    if not runs:
+        return None
+    from fmfootprint.measure.combine import combine
+    from fmfootprint.measure.hostmethods import method_text
+
+    run = combine(list(runs))
+    info = run.hosts[0] if len(run.hosts) == 1 else {}
+
+    def host(part: str) -> str:
+        if getattr(run, f"{part}_energy_kwh") is None:
+            return "not measured (codecarbon gave no reading)"
+        return method_text(
+            getattr(run, f"{part}_energy_method"), getattr(run, f"{part}_energy_range_kwh"), info
+        )
+
+    return parts_text(run.gpu_energy_kwh, run.gpu_energy_method, run.n_gpus, host("cpu"), host("ram"))
 
 
 def update_card(readme_text: str, report: ModelCardReport) -> str:

@@ -114,16 +114,48 @@ def region_text(stage: StageFootprint) -> str | None:
     return stage.region
 
 
-def _method_text(method: str) -> str:
+_GPU_METHODS = {
+    "energy_counter": "NVML energy counter",
+    "power_integration": "NVML board power, integrated over time",
+    "mixed": "NVML energy counter or integrated board power, per GPU",
+}
+
+
+def parts_text(gpu_kwh: float | None, gpu_method: str, n_gpus: int, cpu: str, ram: str) -> str:
+    """``"GPU: measured (NVML energy counter); CPU: modelled (…); RAM: …"``: how each part was obtained.
+
+    Parameters
+    ----------
+    gpu_kwh : float or None
+        The runs' GPU energy [kWh]; None when NVML did not come up (not measured).
+    gpu_method : str
+        The runs' GPU energy method (``energy_counter``, ``power_integration``, ``mixed``).
+    n_gpus : int
+        GPUs metered.
+    cpu, ram : str
+        What :func:`fmfootprint.measure.hostmethods.method_text` says of the CPU and RAM parts.
+    """
+    if gpu_kwh is None:
+        gpu = "not measured (NVML did not start)" if not n_gpus else "measured on some runs only"
+    elif not n_gpus:
+        gpu = "none used (no GPU selected)"
+    else:
+        gpu = f"measured ({_GPU_METHODS.get(gpu_method, gpu_method)})"
+    return f"GPU: {gpu}; CPU: {cpu}; RAM: {ram}"
+
+
+def _method_text(method: str, parts: str | None = None) -> str:
     if method == "measured":
         return (
-            "measured (accelerator and host energy metered during the runs, × PUE; "
-            "carbon = energy × grid intensity; embodied carbon = the catalog's figure for each GPU, "
-            "amortised over the run's accelerator-hours)"
-        )
+            "measured (accelerator energy metered during the runs, host CPU and RAM energy from "
+            "codecarbon, × PUE; carbon = energy × grid intensity; embodied carbon = the catalog's figure "
+            "for each GPU, amortised over the run's accelerator-hours)"
+        ) + (f". {parts}" if parts else "")
     if method == "estimated":
         return "estimated (accelerator-hours × average power × PUE; carbon = energy × grid intensity)"
-    return "measured for some stages, estimated for others (see the table)"
+    return "measured for some stages, estimated for others (see the table)" + (
+        f". Measured runs: {parts}" if parts else ""
+    )
 
 
 def _range_text(ranges: Mapping[str, tuple[float, float]], key: str, unit: str, label: str) -> str | None:
@@ -148,8 +180,8 @@ def _uncertainty_text(training: StageFootprint) -> str:
     ]
     if ranges:
         return "; ".join(ranges) + (
-            " (bounds over the estimator's uncertain inputs; measured runs count as exact; stages added "
-            "bound by bound)"
+            " (bounds over the estimator's uncertain inputs and over the CPU/RAM energy codecarbon "
+            "modelled in measured runs; metered figures count as exact; stages added bound by bound)"
         )
     if training.ranges:
         return "no range: every uncertain input was given"
@@ -197,6 +229,8 @@ def render_section(
     hardware: str | None,
     cloud_provider: str | None,
     compute_region: str | None,
+    parts: str | None = None,
+    not_measured: Sequence[str] = (),
 ) -> str:
     """The body of the "Environmental Impact" section (without its heading).
 
@@ -212,6 +246,11 @@ def render_section(
         ``co2_eq_emissions.emissions`` [gCO2e]: the training stages' operational carbon.
     hardware, cloud_provider, compute_region : str or None
         What the card states (None prints the template's placeholder).
+    parts : str, optional
+        How the measured runs' GPU, CPU and RAM energy were obtained (:func:`parts_text`).
+    not_measured : sequence of str
+        Parts of measured runs that were not measured at all (a card published with ``--allow-partial``):
+        stated in a bullet, and the carbon figures are marked partial.
     """
     hardware = escape_markdown(hardware) if hardware else None
     cloud_provider = escape_markdown(cloud_provider) if cloud_provider else None
@@ -254,9 +293,12 @@ def render_section(
         f"- **Water consumed:** {water}",
         f"- **PUE:** {pue_text}",
         f"- **Grid carbon intensity:** {intensity_text}",
-        f"- **Method:** {_method_text(training.method)}",
+        f"- **Method:** {_method_text(training.method, parts)}",
         f"- **Uncertainty:** {_uncertainty_text(training)}",
     ]
+    if not_measured:
+        bullets.insert(4, f"- **Not measured:** {escape_markdown('; '.join(not_measured))}")
+        bullets[5] += " — partial: the parts not measured are not in this figure"
     lines = [
         f"<!-- Written by fmfootprint {__version__} (`fmfootprint card --update README.md` rewrites this "
         "section). co2_eq_emissions in the metadata is in grams of CO2eq. -->",

@@ -25,7 +25,7 @@ from fmfootprint.footprint.stages import STAGES, StageFootprint, check_stage, su
 from fmfootprint.measure.summary import RunSummary
 from fmfootprint.report.ledger import Ledger, load_ledger
 
-__all__ = ["is_ledger_path", "stage_footprints", "stage_from_json"]
+__all__ = ["is_ledger_path", "stage_footprints", "stage_from_json", "staged_with_runs"]
 
 _KINDS = "pass an Estimate, a RunSummary, a Lifecycle, run directories or a ledger file"
 
@@ -35,7 +35,9 @@ def is_ledger_path(path: Path) -> bool:
     return path.suffix.lower() in (".yaml", ".yml") and not path.is_dir()
 
 
-def stage_from_json(data: Mapping[str, Any], stage: str | None) -> list[StageFootprint]:
+def stage_from_json(
+    data: Mapping[str, Any], stage: str | None, runs: list[RunSummary] | None = None
+) -> list[StageFootprint]:
     """Stage records from JSON a user saved.
 
     Parameters
@@ -47,6 +49,8 @@ def stage_from_json(data: Mapping[str, Any], stage: str | None) -> list[StageFoo
     stage : str, optional
         The stage for figures that carry none (an estimate goes to ``"final"``); a run summary keeps its own
         unless ``stage`` is given. Ignored for ``stages`` mappings, whose stages are named.
+    runs : list, optional
+        Receives the run summary read, if ``data`` is one (what a model card says about how it was measured).
     """
     if "stages" in data:
         stages = data["stages"]
@@ -58,11 +62,17 @@ def stage_from_json(data: Mapping[str, Any], stage: str | None) -> list[StageFoo
             raise FootprintInputError(f"'stages' must be a mapping or a list of stages, got {stages!r}")
         return [StageFootprint.from_dict(figures, check_stage(name)) for name, figures in items if figures]
     if "duration_s" in data:
-        return [RunSummary.from_dict(data).to_stage(stage)]
+        return [_run(RunSummary.from_dict(data), stage, runs)]
     return [StageFootprint.from_dict(data, stage)]
 
 
-def _run_dirs(dirs: Sequence[Path], stage: str | None) -> list[StageFootprint]:
+def _run(summary: RunSummary, stage: str | None, runs: list[RunSummary] | None) -> StageFootprint:
+    if runs is not None:
+        runs.append(summary)
+    return summary.to_stage(stage)
+
+
+def _run_dirs(dirs: Sequence[Path], stage: str | None, runs: list[RunSummary] | None) -> list[StageFootprint]:
     """Tracked run directories, merged per stage (each session counted once).
 
     Each directory goes to ``stage`` when given, else to the stage its runs recorded.
@@ -79,34 +89,34 @@ def _run_dirs(dirs: Sequence[Path], stage: str | None) -> list[StageFootprint]:
                 "list them by stage in a ledger (--ledger)"
             )
         groups.setdefault(recorded, []).append(path)
-    return [merge_runs(paths).to_stage(name) for name, paths in groups.items()]
+    return [_run(merge_runs(paths), name, runs) for name, paths in groups.items()]
 
 
-def _records(source: Any, stage: str | None) -> list[StageFootprint]:
+def _records(source: Any, stage: str | None, runs: list[RunSummary] | None) -> list[StageFootprint]:
     """Stage records from one source of figures (recursively for lists and stage mappings)."""
     if isinstance(source, StageFootprint):
         return [source]
     if isinstance(source, Estimate):
         return [source.to_stage(stage or "final")]
     if isinstance(source, RunSummary):
-        return [source.to_stage(stage)]
+        return [_run(source, stage, runs)]
     if isinstance(source, Lifecycle):
         return list(source.stages)
     if isinstance(source, Ledger):
-        return _records(source.stages, stage)
+        return _records(source.stages, stage, runs)
     if isinstance(source, (str, os.PathLike)):
         path = Path(source)
         if is_ledger_path(path):
-            return _records(load_ledger(path), stage)
-        return _run_dirs([path], stage)
+            return _records(load_ledger(path), stage, runs)
+        return _run_dirs([path], stage, runs)
     if isinstance(source, Mapping):
         if "energy_kwh" in source or "stages" in source:
-            return stage_from_json(source, stage)
+            return stage_from_json(source, stage, runs)
         if not source:
             raise FootprintInputError(f"cannot read figures from an empty mapping; {_KINDS}")
         records = []  # {stage: source or sources}
         for name, item in source.items():
-            records.extend(_records(item, check_stage(name)))
+            records.extend(_records(item, check_stage(name), runs))
         return records
     if isinstance(source, Sequence) and not isinstance(source, (bytes, bytearray)):
         if not source:
@@ -116,10 +126,10 @@ def _records(source: Any, stage: str | None) -> list[StageFootprint]:
             return isinstance(item, (str, os.PathLike)) and not is_ledger_path(Path(item))
 
         dirs = [Path(item) for item in source if is_dir(item)]
-        records = _run_dirs(dirs, stage) if dirs else []
+        records = _run_dirs(dirs, stage, runs) if dirs else []
         for item in source:
             if not is_dir(item):
-                records.extend(_records(item, stage))
+                records.extend(_records(item, stage, runs))
         return records
     raise FootprintInputError(f"cannot read figures from {type(source).__name__}; {_KINDS}")
 
@@ -141,12 +151,25 @@ def stage_footprints(source: Any, *, stage: str | None = None) -> tuple[StageFoo
     tuple of StageFootprint
         Per stage, the sum of its records (:func:`~fmfootprint.footprint.stages.sum_stages`).
     """
+    return staged_with_runs(source, stage=stage)[0]
+
+
+def staged_with_runs(
+    source: Any, *, stage: str | None = None
+) -> tuple[tuple[StageFootprint, ...], tuple[RunSummary, ...]]:
+    """:func:`stage_footprints`, and the run summaries among the sources (each merged directory once).
+
+    The model card reads the runs for what the stages do not carry: which parts were measured, which
+    codecarbon modelled (and their ranges), and which were not measured at all.
+    """
     if source is None:
         raise FootprintInputError(
             "no source of figures: give an estimate, run directories (--runs) or a ledger (--ledger)"
         )
-    records = _records(source, None if stage is None else check_stage(stage))
+    runs: list[RunSummary] = []
+    records = _records(source, None if stage is None else check_stage(stage), runs)
     by_stage: dict[str, list[StageFootprint]] = {}
     for record in records:
         by_stage.setdefault(record.stage, []).append(record)
-    return tuple(sum_stages(name, by_stage[name]) for name in STAGES if name in by_stage)
+    stages = tuple(sum_stages(name, by_stage[name]) for name in STAGES if name in by_stage)
+    return stages, tuple(runs)
