@@ -13,6 +13,9 @@ the slow references on a subset and extrapolates; ``--record`` rewrites
    Epoch's six), timed on a subset of resamples and extrapolated.
 3. Planning: ``compute_optimal`` on 1e5 budgets at once against a Python loop of the same closed form
    (math module, no validation); ``data_constrained_optimal`` on 1e4 budgets for scale.
+4. Large fit (``--large-only`` runs just this): ``fit()`` on 10⁶ synthetic runs in a child process, its peak
+   resident memory (``ru_maxrss``) against a child that only imports the package and builds the same
+   runs; the code before the bound evaluated all 4,500 starts × 10⁶ runs at once (33.5 GiB per array).
 """
 
 from __future__ import annotations
@@ -22,6 +25,8 @@ import json
 import math
 import os
 import platform
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -161,18 +166,65 @@ def bench_planning() -> dict:
     }
 
 
+LARGE_CHILD = """
+import json, resource, sys, time
+import numpy as np, pandas as pd
+from fmfootprint.scaling.fit import fit
+rows = int(sys.argv[1])
+rng = np.random.default_rng(1)
+n = 10 ** rng.uniform(7, 10, rows)
+d = n * 10 ** rng.uniform(0.5, 2.5, rows)
+loss = (1.8 + 480 / n**0.35 + 2100 / d**0.37) * np.exp(rng.normal(0, 0.01, rows))
+runs = pd.DataFrame({"params": n, "tokens": d, "loss": loss})
+seconds, result = None, None
+if sys.argv[2] == "fit":
+    start = time.perf_counter()
+    result = fit(runs)
+    seconds = time.perf_counter() - start
+print(json.dumps({"seconds": seconds, "alpha": result and result.law.alpha, "E": result and result.law.E,
+                  "maxrss_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))
+"""
+
+
+def bench_large(rows: int = 1_000_000) -> dict:
+    def child(mode: str) -> dict:
+        done = subprocess.run(
+            [sys.executable, "-c", LARGE_CHILD, str(rows), mode], capture_output=True, text=True, check=True
+        )
+        return json.loads(done.stdout)
+
+    base, run = child("build"), child("fit")
+    unit = 1024 if platform.system() != "Darwin" else 1  # ru_maxrss: KiB on Linux, bytes on macOS
+    return {
+        "rows": rows,
+        "seconds": run["seconds"],
+        "peak_rss_mb": run["maxrss_kib"] * unit / 1e6,
+        "baseline_rss_mb": base["maxrss_kib"] * unit / 1e6,
+        "fit_adds_mb": (run["maxrss_kib"] - base["maxrss_kib"]) * unit / 1e6,
+        "old_one_array_gib": 4500 * rows * 8 / 2**30,
+        "alpha": run["alpha"],
+        "E": run["E"],
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="time the reference on a subset")
     parser.add_argument("--record", action="store_true", help="rewrite tests/data/scaling/reference_fit.json")
     parser.add_argument("--json", action="store_true", help="print JSON")
+    parser.add_argument("--large-only", action="store_true", help="only the 10^6-run fit's memory and time")
     args = parser.parse_args(argv)
     quick = args.quick or os.environ.get("FMFOOTPRINT_BENCH_QUICK") == "1"
+    if args.large_only:
+        large = bench_large()
+        print(json.dumps(large, indent=2) if args.json else _large_line(large))
+        return 0
     results = {
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, load {os.getloadavg()[0]:.1f}",
         "fit": bench_fit(quick, args.record),
         "bootstrap": bench_bootstrap(quick),
         "planning": bench_planning(),
+        "large": bench_large(),
     }
     if args.json:
         print(json.dumps(results, indent=2, default=float))
@@ -197,7 +249,16 @@ def main(argv: list[str] | None = None) -> int:
         f"{p['python_loop_s'] * 1e3:.0f} ms "
         f"= {p['ratio']:.0f}x; data-constrained 1e4 budgets {p['data_constrained_10k_s'] * 1e3:.0f} ms"
     )
+    print(_large_line(results["large"]))
     return 0
+
+
+def _large_line(large: dict) -> str:
+    return (
+        f"fit ({large['rows']:,} runs): {large['seconds']:.1f} s, peak RSS {large['peak_rss_mb']:,.0f} MB "
+        f"(the runs alone {large['baseline_rss_mb']:,.0f} MB, the fit adds {large['fit_adds_mb']:,.0f} MB); "
+        f"before: one array of 4,500 starts x runs = {large['old_one_array_gib']:.1f} GiB"
+    )
 
 
 if __name__ == "__main__":
