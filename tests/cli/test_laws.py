@@ -160,3 +160,15 @@ def test_cli_plan_json_carries_the_eu_ai_act_flags(capsys, compute: str, gpai: b
         k for k, on in (("gpai_indicative", gpai), ("systemic_risk_presumption", systemic)) if on
     ]
     assert {t["flops"] for t in flags["thresholds"]} == {1e23, 1e25}
+
+
+def test_the_published_library_loads_without_scipy_or_pandas() -> None:
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys, fmfootprint.scaling.published, fmfootprint.cli.laws; "
+        "print('scipy' in sys.modules, 'pandas' in sys.modules)"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert result.stdout.split() == ["False", "False"]
