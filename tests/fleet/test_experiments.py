@@ -1,0 +1,83 @@
+"""Footprint metrics in a real MLflow (local SQLite backend) after a tracked run (fake NVML: no GPU in CI)."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+mlflow = pytest.importorskip("mlflow")
+
+from fmfootprint.fleet.experiments import footprint_metrics, log_footprint  # noqa: E402
+from fmfootprint.fleet.hooks import FleetObservers  # noqa: E402
+from fmfootprint.measure.tracker import Tracker  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).parents[1] / "measure"))
+from fake_nvml import FakeHost, FakeNvml, gpus  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def tracking(tmp_path_factory: pytest.TempPathFactory):
+    # one MLflow database for the module: creating one (its migrations) takes seconds
+    uri = f"sqlite:///{tmp_path_factory.mktemp('mlflow') / 'mlflow.db'}"
+    mlflow.set_tracking_uri(uri)
+    mlflow.set_experiment("fmfootprint-test")
+    yield mlflow.MlflowClient(uri)
+    while mlflow.active_run():
+        mlflow.end_run()
+
+
+def run_tracked(tmp_path: Path) -> Tracker:
+    tracker = Tracker(
+        tmp_path / "run",
+        region="FR",
+        interval_s=0.1,
+        stage="experiments",
+        nvml=FakeNvml(gpus(2)),
+        host=FakeHost(),
+    )
+    with tracker:
+        time.sleep(0.3)  # the training step being measured
+    return tracker
+
+
+def test_active_run_gets_the_footprint(tmp_path: Path, tracking) -> None:
+    with mlflow.start_run() as run:
+        tracker = run_tracked(tmp_path)
+        warnings: list[str] = []
+        observers = FleetObservers(
+            tracker.site, project="p", stage="experiments", host="h", session="s", warn=warnings.append
+        )
+        observers.on_stop(tracker.summary)
+    assert warnings == []
+    data = tracking.get_run(run.info.run_id).data
+    summary = tracker.summary
+    assert data.metrics["footprint.energy_kwh"] == pytest.approx(summary.energy_kwh, rel=1e-12)
+    assert data.metrics["footprint.co2e_kg"] == pytest.approx(summary.co2e_kg, rel=1e-12)
+    assert data.metrics["footprint.water_l"] == pytest.approx(summary.water_l, rel=1e-12)
+    assert data.metrics["footprint.experiments.energy_kwh"] == pytest.approx(summary.energy_kwh, rel=1e-12)
+    assert data.tags["footprint.stage"] == "experiments"
+    assert data.tags["footprint.region"] == "FR"
+
+
+def test_no_active_run_no_log_unless_asked(tmp_path: Path, tracking) -> None:
+    tracker = run_tracked(tmp_path)
+    assert log_footprint(tracker.summary) == []  # mlflow imported but no run active: nothing
+    (where,) = log_footprint(tracker.summary, mlflow=True)  # asked: a run of its own
+    run_id = where.split()[-1]
+    assert tracking.get_run(run_id).data.metrics["footprint.energy_kwh"] > 0
+    assert mlflow.active_run() is None  # the run it started is ended
+
+
+def test_unmeasured_is_a_tag_not_a_zero(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    tracker = Tracker(tmp_path, interval_s=0.1, nvml=False, host=False)
+    with tracker:
+        pass
+    empty = replace(tracker.summary, energy_kwh=None, co2e_operational_kg=None, water_l=None)
+    metrics, tags = footprint_metrics(empty)
+    assert "footprint.energy_kwh" not in metrics
+    assert tags["footprint.unmeasured"].startswith("energy_kwh,co2e_kg,water_l")
