@@ -49,3 +49,50 @@ def test_data_regions_table(capsys):
 def test_data_regions_bad_provider_exits_2(capsys):
     assert main(["data", "regions", "--provider", "oracle"]) == 2
     assert "invalid choice" in capsys.readouterr().err
+
+
+def test_data_regions_json_has_the_352_zones_with_year_basis_source_and_licence(capsys):
+    assert main(["data", "regions", "--json"]) == 0
+    records = json.loads(capsys.readouterr().out)
+    zoned = {r["grid_zone"]: r for r in records if r["kind"] != "cloud" and r["grid_zone"]}
+    assert len(zoned) == 352  # Electricity Maps yearly files (CO2.js 0.19.0): 352 zones
+    for record in zoned.values():
+        assert record["intensity_year"] == 2025
+        assert record["intensity_basis"] == "lifecycle"
+        assert record["intensity_accounting"] == "consumption"
+        assert "Electricity Maps yearly average 2025" in record["intensity_source"]
+        assert "ODbL-1.0" in record["licence"]
+    pjm = zoned["US-MIDA-PJM"]
+    assert (pjm["code"], pjm["kind"], pjm["intensity_g_per_kwh"]) == ("US-MIDA-PJM", "zone", 418)
+
+
+def test_data_regions_pinned_year_and_catalog_source(capsys):
+    assert main(["data", "regions", "--kind", "zone", "--data-year", "2023", "--json"]) == 0
+    zones = {r["code"]: r for r in json.loads(capsys.readouterr().out)}
+    assert zones["US-MIDA-PJM"]["intensity_g_per_kwh"] == 401  # yearly_2023.js
+    assert main(["data", "regions", "--kind", "country", "--intensity-source", "ember", "--json"]) == 0
+    countries = {r["code"]: r for r in json.loads(capsys.readouterr().out)}
+    assert countries["FR"]["intensity_g_per_kwh"] == 56.039  # Ember via OWID
+    assert countries["FR"]["intensity_dataset"] == "catalog"
+
+
+def test_data_gpus_table_shows_memory_bandwidth(capsys):
+    assert main(["data", "gpus"]) == 0
+    out = capsys.readouterr().out
+    assert "TB/s" in out
+    line = next(line for line in out.splitlines() if line.startswith("H100 SXM "))
+    assert "3.35" in line  # NVIDIA H100 datasheet: 3.35 TB/s
+
+
+def test_estimate_uses_the_pjm_zone_and_a_pinned_year(capsys):
+    base = ["estimate", "--gpu", "H100", "--gpus", "8", "--hours", "10", "--json"]
+    for region in ("US-MIDA-PJM", "aws:us-east-1"):
+        assert main([*base, "--region", region]) == 0
+        payload = json.loads(capsys.readouterr().out)
+        assert payload["grid_intensity_g_per_kwh"] == 418  # Electricity Maps 2025, PJM
+        source = next(a["source"] for a in payload["assumptions"] if a["name"] == "grid_intensity_g_per_kwh")
+        assert "(2025, lifecycle, consumption-based): Electricity Maps yearly average 2025" in source
+    assert main([*base, "--region", "US-MIDA-PJM", "--data-year", "2023"]) == 0
+    assert json.loads(capsys.readouterr().out)["grid_intensity_g_per_kwh"] == 401
+    assert main([*base, "--region", "US-IA", "--data-year", "2023"]) == 2
+    assert "2016 only" in capsys.readouterr().err

@@ -42,6 +42,7 @@ def test_catalog_region_values_cite_the_region_and_the_intensity_year_and_basis(
         f"{region.code} ({region.intensity_year}, {region.intensity_basis}): {region.intensity_source}"
     )
     assert site.sources["pue"] == f"{region.code}: {region.pue_source}"
+    assert (site.intensity_year, site.intensity_basis) == (2024, "lifecycle")  # Google's 2024 file
 
 
 def test_a_country_has_no_pue_or_wue_of_its_own_so_they_are_defaults() -> None:
@@ -68,7 +69,7 @@ def test_no_region_takes_every_default_and_says_so() -> None:
 
 def test_a_cloud_region_without_its_own_pue_takes_its_provider_fleet_pue(monkeypatch) -> None:
     without_pue = dataclasses.replace(grid.get_region("aws:us-east-1"), pue=None, pue_source="")
-    monkeypatch.setattr(site_module, "get_region", lambda code: without_pue)
+    monkeypatch.setattr(site_module, "get_region", lambda code, **_: without_pue)
     defaults = grid.grid_defaults()
     site = resolve_site("aws:us-east-1")
     assert site.pue == defaults.provider_pue["aws"]
@@ -153,3 +154,47 @@ def test_from_dict_rejects_an_unknown_origin() -> None:
     data = resolve_site(pue=1.2).to_dict() | {"origins": {"pue": "guessed"}}
     with pytest.raises(FootprintInputError, match="site origin must be one of"):
         Site.from_dict(data)
+
+
+def test_a_zone_site_says_year_basis_accounting_and_source() -> None:
+    # Electricity Maps yearly averages for US-MIDA-PJM: 418 g/kWh in 2025, 401 in 2023 (yearly_*.js)
+    site = resolve_site("US-MIDA-PJM")
+    assert (site.grid_intensity_g_per_kwh, site.intensity_year, site.intensity_basis) == (
+        418,
+        2025,
+        "lifecycle",
+    )
+    assert site.sources["grid_intensity_g_per_kwh"].startswith(
+        "US-MIDA-PJM (2025, lifecycle, consumption-based): Electricity Maps yearly average 2025"
+    )
+    assert "attribution: Electricity Maps" in site.sources["grid_intensity_g_per_kwh"]
+    pinned = resolve_site("aws:us-east-1", data_year=2023)
+    assert (pinned.grid_intensity_g_per_kwh, pinned.intensity_year) == (401, 2023)
+    assert pinned.sources["grid_intensity_g_per_kwh"].startswith("aws:us-east-1 (2023, lifecycle")
+    ember = resolve_site("FR", intensity_source="catalog")
+    assert (ember.grid_intensity_g_per_kwh, ember.intensity_year) == (56.039, 2023)
+    assert "Ember" in ember.sources["grid_intensity_g_per_kwh"]
+    assert Site.from_dict(pinned.to_dict()) == pinned
+    world = resolve_site()
+    assert world.intensity_basis == "lifecycle"
+    assert resolve_site("FR", grid_intensity_g_per_kwh=100).intensity_year is None
+
+
+def test_a_year_or_source_without_a_region_or_out_of_range_is_a_one_line_error() -> None:
+    with pytest.raises(FootprintInputError, match="needs a region"):
+        resolve_site(data_year=2023)
+    with pytest.raises(FootprintInputError, match="published years"):
+        resolve_site("US-MIDA-PJM", data_year=2030)
+    with pytest.raises(FootprintInputError, match="2016 only"):
+        resolve_site("US-IA", data_year=2025)
+    with pytest.raises(UnknownNameError, match="intensity source"):
+        resolve_site("FR", intensity_source="iea")
+
+
+def test_the_estimator_passes_the_year_and_source_through() -> None:
+    pinned = estimate(power_w=700, gpu_hours=80, region="US-MIDA-PJM", data_year=2023)
+    assert pinned.grid_intensity_g_per_kwh == 401
+    newest = estimate(power_w=700, gpu_hours=80, region="aws:us-east-1")
+    assert newest.grid_intensity_g_per_kwh == 418
+    ember = estimate(power_w=700, gpu_hours=80, region="FR", intensity_source="ember")
+    assert ember.grid_intensity_g_per_kwh == 56.039

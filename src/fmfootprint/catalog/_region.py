@@ -112,6 +112,10 @@ class GridDefaults:
         Off-site EWIF of unknown electricity [L/kWh].
     provider_pue : dict
         Fleet PUE per cloud provider [-].
+    world_intensity_year : int or None
+        Newest year among the country values averaged.
+    world_intensity_basis : str
+        Basis of the world average (``"lifecycle"``).
     """
 
     world_intensity_g_per_kwh: float
@@ -124,6 +128,8 @@ class GridDefaults:
     ewif_source: str
     provider_pue: dict[str, float]
     provider_pue_source: str
+    world_intensity_year: int | None = None
+    world_intensity_basis: str = "lifecycle"
 
     def __hash__(self) -> int:
         return hash((self.world_intensity_g_per_kwh, self.pue, self.wue_l_per_kwh, self.ewif_l_per_kwh))

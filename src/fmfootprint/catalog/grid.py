@@ -122,7 +122,8 @@ def _cloud_region(row: dict[str, str]) -> Region:
         google_cfe=optional_float(row["google_cfe"]),
         grid_zone=row["grid_zone"],
         grid_zone_source=row["grid_zone_source"],
-        intensity_accounting="production",
+        # Google does not say production- or consumption-based; AWS and Azure take their location's
+        intensity_accounting="" if row["provider"] == "gcp" else "production",
         intensity_years=(int(row["intensity_year"]),),
     )
 
@@ -433,4 +434,6 @@ def grid_defaults() -> GridDefaults:
         ewif_source=rows["ewif_l_per_kwh"]["source"],
         provider_pue=provider_pue,
         provider_pue_source=rows["aws_pue"]["source"].split(":")[0],
+        world_intensity_year=int(rows["world_intensity_g_per_kwh"]["year"]),
+        world_intensity_basis=rows["world_intensity_g_per_kwh"]["basis"],
     )

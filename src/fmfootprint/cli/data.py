@@ -10,6 +10,7 @@ from typing import Any, TextIO
 from fmfootprint.catalog.grid import KINDS, PROVIDERS, list_regions
 from fmfootprint.catalog.hardware import PRECISIONS, list_accelerators
 from fmfootprint.cli._output import print_json
+from fmfootprint.cli._region_args import add_intensity_arguments
 
 
 def register(subparsers: Any) -> None:
@@ -23,7 +24,7 @@ def register(subparsers: Any) -> None:
 
     gpus = sub.add_parser(
         "gpus",
-        help="accelerators: TDP, dense peak TFLOP/s, memory, embodied kg, source",
+        help="accelerators: TDP, dense peak TFLOP/s, memory, bandwidth, embodied kg, source",
         description="List the accelerator catalog (per device; dense TFLOP/s; '-' where not defined).",
     )
     gpus.add_argument("--json", action="store_true", help="print JSON (a list of accelerator records)")
@@ -31,14 +32,16 @@ def register(subparsers: Any) -> None:
 
     regions = sub.add_parser(
         "regions",
-        help="countries, US states, Canadian provinces and cloud regions with grid intensity, PUE, water",
+        help="countries, US states, Canadian provinces, Electricity Maps zones and cloud regions",
         description=(
-            "List the region catalog: grid carbon intensity [gCO2e/kWh] with year and basis, provider PUE, "
-            "on-site WUE and off-site EWIF [L/kWh]."
+            "List the region catalog: grid carbon intensity [gCO2e/kWh] with year, basis and source, "
+            "provider PUE, on-site WUE and off-site EWIF [L/kWh]. Zone values are Electricity Maps' yearly "
+            "averages (ODbL-1.0, attribution 'Electricity Maps'); the newest year unless --data-year."
         ),
     )
     regions.add_argument("--provider", choices=PROVIDERS, help="only this cloud provider's regions")
     regions.add_argument("--kind", choices=KINDS, help="only regions of this kind")
+    add_intensity_arguments(regions)
     regions.add_argument("--json", action="store_true", help="print JSON (a list of region records)")
     regions.set_defaults(func=run)
 
@@ -51,7 +54,10 @@ def run(args: argparse.Namespace) -> int:
         else:
             _print_gpus(records)
         return 0
-    records = [r.to_dict() for r in list_regions(provider=args.provider, kind=args.kind)]
+    regions = list_regions(
+        provider=args.provider, kind=args.kind, year=args.data_year, intensity_source=args.intensity_source
+    )
+    records = [r.to_dict() for r in regions]
     if args.json:
         print_json(records)  # type: ignore[arg-type]
     else:
@@ -86,6 +92,7 @@ def _print_gpus(records: list[dict[str, Any]], stream: TextIO | None = None) -> 
         "TDP W",
         *PRECISIONS,
         "mem GB",
+        "TB/s",
         "year",
         "kgCO2e",
         "st",
@@ -100,6 +107,7 @@ def _print_gpus(records: list[dict[str, Any]], stream: TextIO | None = None) -> 
                 _num(r["tdp_w"]),
                 *(_num(peak[p]) for p in PRECISIONS),
                 _num(r["memory_gb"]),
+                _num(r["memory_bandwidth_tb_s"], 3),
                 str(r["release_year"] or "-"),
                 _num(r["embodied_kg"]),
                 r["status"],
@@ -114,7 +122,7 @@ def _print_gpus(records: list[dict[str, Any]], stream: TextIO | None = None) -> 
 
 
 def _print_regions(records: list[dict[str, Any]], stream: TextIO | None = None) -> None:
-    header = ("code", "name", "gCO2e/kWh", "year", "basis", "PUE", "WUE L/kWh", "EWIF L/kWh")
+    header = ("code", "name", "gCO2e/kWh", "year", "basis", "data", "PUE", "WUE L/kWh", "EWIF L/kWh")
     rows = [
         [
             r["code"],
@@ -122,6 +130,7 @@ def _print_regions(records: list[dict[str, Any]], stream: TextIO | None = None) 
             _num(r["intensity_g_per_kwh"]),
             str(r["intensity_year"]),
             r["intensity_basis"],
+            "EMaps" if r["intensity_dataset"] == "electricitymaps" else "open",
             _num(r["pue"], 3),
             _num(r["wue_l_per_kwh"], 3),
             _num(r["ewif_l_per_kwh"], 3),
@@ -132,6 +141,7 @@ def _print_regions(records: list[dict[str, Any]], stream: TextIO | None = None) 
     _print_columns(header, rows, out)
     out.write(
         f"\n{len(rows)} regions; location-based intensity (lifecycle or direct, see basis); "
-        "'-' = not sourced. "
+        "data: EMaps = Electricity Maps (ODbL-1.0, attribution 'Electricity Maps'), open = the openly "
+        "licensed catalog value; '-' = not sourced. "
         "Sources: `fmfootprint data regions --json`, data/SOURCES.md\n"
     )

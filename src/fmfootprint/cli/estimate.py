@@ -8,6 +8,7 @@ from typing import Any
 
 from fmfootprint.catalog.hardware import PRECISIONS
 from fmfootprint.cli._output import print_json, print_table, seed
+from fmfootprint.cli._region_args import add_intensity_arguments
 from fmfootprint.units import format_number
 
 # (JSON key, label, unit) of the rows of the text table.
@@ -56,6 +57,8 @@ ESTIMATE_INPUTS: tuple[str, ...] = (
     "host_power_w",
     "pue",
     "region",
+    "data_year",
+    "intensity_source",
     "grid_intensity",
     "wue",
     "ewif",
@@ -122,7 +125,10 @@ def add_estimate_arguments(container: Any, *, require_run: bool = True) -> dict[
         "--host-power-w", metavar="W", type=float, help="host power per server [W] (default: not counted)"
     )
     container.add_argument("--pue", metavar="P", type=float, help="power usage effectiveness (>= 1)")
-    container.add_argument("--region", metavar="CODE", help="region code: FR, fra, US-CA, aws:us-east-1, ...")
+    container.add_argument(
+        "--region", metavar="CODE", help="region code or name: FR, US-IA, US-MIDA-PJM, aws:us-east-1, Iowa"
+    )
+    add_intensity_arguments(container)
     container.add_argument("--grid-intensity", metavar="G", type=float, help="grid intensity [gCO2e/kWh]")
     container.add_argument(
         "--wue", metavar="L_PER_KWH", type=float, help="on-site water usage effectiveness [L/kWh IT]"

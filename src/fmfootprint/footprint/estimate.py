@@ -225,6 +225,8 @@ def estimate(
     host_power_w: float | None = None,
     pue: float | None = None,
     region: str | None = None,
+    data_year: int | None = None,
+    intensity_source: str | None = None,
     grid_intensity: float | None = None,
     wue: float | None = None,
     ewif: float | None = None,
@@ -269,6 +271,10 @@ def estimate(
         catalog default (:func:`fmfootprint.footprint.site.resolve_site`).
     region : str, optional
         Region code (``FR``, ``US-CA``, ``aws:us-east-1``, …) for intensity, PUE, WUE, EWIF.
+    data_year : int, optional
+        Year of the region's Electricity Maps intensity (2021–2025); default the newest.
+    intensity_source : {"electricitymaps", "catalog"}, optional
+        Dataset of the region's intensity (:func:`fmfootprint.footprint.site.resolve_site`).
     grid_intensity : float, optional
         Grid carbon intensity [gCO2e/kWh], ≥ 0. Default: the region's, else the world average.
     wue : float, optional
@@ -337,6 +343,8 @@ def estimate(
     host = inputs.resolve_host(host_power_w, gpus_per_server)
     site = resolve_site(
         region,
+        data_year=data_year,
+        intensity_source=intensity_source,
         grid_intensity_g_per_kwh=_non_negative("grid_intensity", grid_intensity),
         pue=pue,
         wue_l_per_kwh=_non_negative("wue", wue),

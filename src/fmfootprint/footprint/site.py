@@ -58,6 +58,10 @@ class Site:
         ``{factor: origin}``, one of :data:`ORIGINS` for each factor.
     region_name : str or None
         Readable name of the region.
+    intensity_year : int or None
+        Year the grid intensity describes; None when it was given.
+    intensity_basis : str or None
+        ``"lifecycle"`` or ``"direct"``; None when the intensity was given.
     """
 
     region: str | None
@@ -69,6 +73,8 @@ class Site:
     sources: dict[str, str]
     origins: dict[str, Origin] = field(default_factory=dict)
     region_name: str | None = None
+    intensity_year: int | None = None
+    intensity_basis: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -96,6 +102,8 @@ class Site:
             sources=sources,
             origins=origins,
             region_name=data.get("region_name"),
+            intensity_year=data.get("intensity_year"),
+            intensity_basis=data.get("intensity_basis"),
         )
 
 
@@ -122,6 +130,8 @@ def resolve_site(
     pue: float | None = None,
     wue_l_per_kwh: float | None = None,
     ewif_l_per_kwh: float | None = None,
+    data_year: int | None = None,
+    intensity_source: str | None = None,
 ) -> Site:
     """Conversion factors for ``region``: each given › the region's › its provider's fleet › the default.
 
@@ -138,6 +148,12 @@ def resolve_site(
         On-site water usage effectiveness [L/kWh of IT energy], in [0, 20].
     ewif_l_per_kwh : float, optional
         Off-site electricity water intensity factor [L/kWh], in [0, 100].
+    data_year : int, optional
+        Pin the year of the region's Electricity Maps intensity (2021–2025) for reproducibility;
+        default the newest (:func:`fmfootprint.catalog.grid.get_region` ``year=``). Needs ``region``.
+    intensity_source : {"electricitymaps", "catalog"}, optional
+        Which dataset gives the region's intensity; default Electricity Maps where the region's zone is
+        known, else the openly licensed catalog value. Needs ``region``.
 
     Returns
     -------
@@ -163,7 +179,11 @@ def resolve_site(
     }
     if region is not None and (not isinstance(region, str) or not region.strip()):
         raise FootprintInputError(f"region must be a region code, got {region!r}")
-    found = get_region(region) if region is not None else None
+    if region is None and (data_year is not None or intensity_source is not None):
+        raise FootprintInputError("a data year or intensity source needs a region")
+    found = (
+        get_region(region, year=data_year, intensity_source=intensity_source) if region is not None else None
+    )
     values: dict[str, float] = {}
     origins: dict[str, Origin] = {}
     sources: dict[str, str] = {}
@@ -179,7 +199,21 @@ def resolve_site(
         sources=sources,
         origins=origins,
         region_name=found.name if found is not None else None,
+        **_intensity_meta(origins["grid_intensity_g_per_kwh"], found),
     )
+
+
+def _intensity_meta(origin: Origin, region: Region | None) -> dict[str, Any]:
+    """The year and basis of the intensity used (the world default: Ember's, lifecycle)."""
+    if origin == "catalog" and region is not None:
+        return {"intensity_year": region.intensity_year, "intensity_basis": region.intensity_basis}
+    if origin == "default":
+        defaults = grid_defaults()
+        return {
+            "intensity_year": defaults.world_intensity_year,
+            "intensity_basis": defaults.world_intensity_basis,
+        }
+    return {"intensity_year": None, "intensity_basis": None}
 
 
 def _given(check: Callable[[str, Any], float], name: str, value: float | None) -> float | None:
@@ -214,7 +248,9 @@ def _resolve(key: str, given: float | None, region: Region | None) -> tuple[floa
 def _from_region(region: Region, key: str) -> tuple[float | None, str, str]:
     """The region's own figure for ``key``: (value or None, detail for the source, citation)."""
     if key == "grid_intensity_g_per_kwh":
-        detail = ", ".join(str(x) for x in (region.intensity_year, region.intensity_basis) if x)
+        accounting = f"{region.intensity_accounting}-based" if region.intensity_accounting else ""
+        parts = (region.intensity_year, region.intensity_basis, accounting)
+        detail = ", ".join(str(x) for x in parts if x)
         return region.intensity_g_per_kwh, f" ({detail})" if detail else "", region.intensity_source
     if key == "pue":
         return region.pue, "", region.pue_source
