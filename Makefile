@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8501
 
-.PHONY: app test test-fast bench lint typecheck check venv browser clean
+.PHONY: app test test-fast bench lint typecheck check venv browser engines clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,10 +24,14 @@ venv: $(VENV)/.installed-dev
 browser:
 	bash scripts/install_browser.sh
 
+# Prometheus, its Pushgateway and PostgreSQL for the fleet tests (they start their own servers).
+engines:
+	bash scripts/install_engines.sh
+
 app: $(VENV)/.installed-app
 	$(BIN)/fmfootprint app --port $(PORT)
 
-test: $(VENV)/.installed-dev browser
+test: $(VENV)/.installed-dev browser engines
 	$(BIN)/python -m pytest -n 2 --timeout=300
 
 # The suite without the browser and the slow tests; needs no browser install.
