@@ -257,7 +257,9 @@ def plan(
         Preset name (see ``fmfootprint laws``), a law file written by ``fmfootprint fit --json``, or a law.
         Default: ``besiroglu2024`` (:data:`~fmfootprint.scaling.laws.DEFAULT_LAW`, Epoch's replication of
         Chinchilla), or ``muennighoff2023`` when ``unique_tokens`` is given (the only preset with the
-        data-constrained constants).
+        data-constrained constants). Any published law of :mod:`fmfootprint.scaling.published` works: those
+        of the Chinchilla form in every mode; ``llama3`` and ``deepseek2024`` from a budget by their own
+        rule (Llama 3 §3.2.1; DeepSeek LLM eq. 4), with no loss; the others raise the reason they cannot.
     unique_tokens : float, optional
         Unique tokens available [tokens]; needs a law with R_D*, R_N* (muennighoff2023). With ``params``
         the loss accounts for the repeated epochs.
