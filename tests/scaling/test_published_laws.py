@@ -106,9 +106,10 @@ def test_llama3_compute_optimal_model_at_its_flagship_budget() -> None:
         # eq. 1 gives 4.246e-4 (prints as 4.2e-4: within the printed precision) and 9.22M tokens vs
         # 2304 × 4096 = 9.44M (2.3 %: the paper rounds to whole sequences).
         (30, 4096, 2304, 4.2e-4, 0.012, 0.025),
-        # 67B: 95 layers, d_model 8192, batch 4608, lr 3.2e-4. eq. 2's 72·n·d² assumes multi-head
-        # attention; the 67B uses grouped-query attention, so M is overstated: eq. 1 gives 3.12e-4 (2.5 %
-        # low) and 20.7M tokens vs 18.9M (9.4 % high). Not reproduced within the printed precision.
+        # 67B: 95 layers, d_model 8192, batch 4608, lr 3.2e-4. With eq. 2's M, eq. 1 gives 3.12e-4 (2.5 %
+        # low) and 20.7M tokens vs 18.9M (9.4 % high): not reproduced within the printed precision. A likely
+        # cause: eq. 2's 72·n·d² assumes a standard multi-head block, while the 67B uses grouped-query
+        # attention (its report, §2.2), so M and C are overstated.
         (95, 8192, 4608, 3.2e-4, 0.026, 0.095),
     ],
 )
