@@ -59,6 +59,7 @@ pages = [
     st.Page("views/planner.py", title="Planner", icon=":material/calculate:", url_path="planner"),
     st.Page("views/fit.py", title="Fit a law", icon=":material/insights:", url_path="fit"),
     st.Page("views/runs.py", title="Measured runs", icon=":material/bolt:", url_path="runs"),
+    st.Page("views/inference.py", title="Inference", icon=":material/chat:", url_path="inference"),
     st.Page("views/card.py", title="Model card", icon=":material/description:", url_path="card"),
 ]
 # The one error boundary around every page: whatever a page lets through is one red line, never a traceback.
