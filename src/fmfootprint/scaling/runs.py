@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Sequence
 from pathlib import Path
@@ -11,7 +12,7 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from fmfootprint._io import check_read_size
-from fmfootprint.errors import FootprintInputError, UnknownNameError
+from fmfootprint.errors import FootprintInputError, FootprintIOError, UnknownNameError
 
 __all__ = [
     "MIN_RUNS",
@@ -148,6 +149,11 @@ def load_runs(
         source = "runs"
     else:
         source = str(path_or_df)
+        try:
+            os.stat(path_or_df)
+        except OSError as exc:  # the operating system's words, then the file (as the CLI prints OSErrors)
+            reason = exc.strerror or type(exc).__name__
+            raise FootprintIOError(f"{reason}: {source}", path=source, reason=reason) from None
         check_read_size(path_or_df, what="runs file")
         try:
             frame = pd.read_csv(path_or_df)
@@ -156,7 +162,7 @@ def load_runs(
         except pd.errors.ParserError as exc:
             raise FootprintInputError(f"cannot parse {source!r} as CSV: {str(exc).splitlines()[0]}") from None
         except UnicodeDecodeError as exc:
-            raise FootprintInputError(f"{source!r} is not UTF-8 text (byte {exc.start})") from None
+            raise FootprintInputError(f"cannot read {source}: not UTF-8 text (byte {exc.start})") from None
     columns = [str(c) for c in frame.columns]
     wanted = {"params": params_col, "loss": loss_col}
     if flops_col is not None:
