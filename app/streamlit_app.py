@@ -49,6 +49,16 @@ KEPT = (
     "cloud_provider",
     "compute_region",
     "plan_source",
+    "inf_params_b",
+    "inf_active_b",
+    "inf_gpu",
+    "inf_precision",
+    "inf_batch",
+    "inf_input",
+    "inf_output",
+    "inf_queries",
+    "inf_region",
+    "inf_task",
 )
 for key in KEPT:
     if key in st.session_state:
