@@ -22,8 +22,8 @@ from fmfootprint.fleet.ledger_db import RunLedger  # noqa: E402
 from fmfootprint.fleet.prom_ingest import counter_increase, ingest_prometheus, parse_time  # noqa: E402
 from fmfootprint.units import J_PER_KWH  # noqa: E402
 
-from .conftest import free_port  # noqa: E402
 from .dcgm_exporter import DcgmExporter  # noqa: E402
+from .engines import free_port  # noqa: E402
 
 
 def query(url: str, expr: str) -> float | None:

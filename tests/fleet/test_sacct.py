@@ -47,7 +47,7 @@ def test_energy_zero_site_is_flagged_not_zero() -> None:
     assert summary.co2e_kg is None
     assert summary.water_l is None
     assert any("energy=0" in f and "not 0 kWh" in f for f in summary.flags)
-    with pytest.raises(FootprintInputError, match="no reading"):
+    with pytest.raises(FootprintInputError, match="no energy or carbon"):
         summary.to_stage()
 
 
