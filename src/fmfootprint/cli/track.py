@@ -20,6 +20,7 @@ exit status: it is one warning line.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import warnings
 from collections.abc import Iterator
@@ -69,7 +70,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "--stage",
         default="final",
         choices=_StageChoices(),
-        help="lifecycle stage of this run (default: final)",
+        metavar="STAGE",  # a metavar keeps argparse from listing the choices (importing them) at build time
+        help="lifecycle stage of this run: %(choices)s (default: final)",
     )
     p.add_argument("--pue", type=str, default=None, help="override the site's PUE")
     p.add_argument(
@@ -101,10 +103,17 @@ def _warn(message: str) -> None:
     warnings.warn(f"fmfootprint tracker: {message}", RuntimeWarning, stacklevel=2)
 
 
+def _on_path(name: str) -> bool:
+    """Whether ``name`` is an executable file on ``$PATH`` (``shutil.which``, without importing shutil)."""
+    for folder in os.environ.get("PATH", os.defpath).split(os.pathsep):
+        candidate = os.path.join(folder or ".", name)
+        if os.path.isfile(candidate) and os.access(candidate, os.X_OK):
+            return True
+    return False
+
+
 def _checked(args: argparse.Namespace) -> tuple[list[str], dict[str, Any]]:
     """The command and the tracker's options, checked before anything is launched."""
-    import shutil
-
     from fmfootprint import _validate
     from fmfootprint.errors import FootprintInputError
     from fmfootprint.measure.launch import check_interval
@@ -115,7 +124,7 @@ def _checked(args: argparse.Namespace) -> tuple[list[str], dict[str, Any]]:
         command = command[1:]
     if not command:
         raise FootprintInputError("no command to run; usage: fmfootprint track [options] -- CMD [ARGS...]")
-    if "/" not in command[0] and shutil.which(command[0]) is None:
+    if os.sep not in command[0] and not _on_path(command[0]):
         raise FootprintInputError(f"command not found: {command[0]!r}")
     timeout_s = parse_quantity("--init-timeout", args.init_timeout)
     options = {
