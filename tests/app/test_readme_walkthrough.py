@@ -37,24 +37,38 @@ def test_readme_walkthrough(page) -> None:
     assert "Published laws for this compute: 9–17B parameters, 20–70 tokens/param (4 laws)." in captions
     warnings = [w.value for w in at.warning]
     assert any("compute 3.4e22 is 2.63× above the largest fitted compute (1.3e22)" in w for w in warnings)
-    assert "range 9.98 – 40.3" in captions
-    assert "range 3.86 – 22.2" in captions
+    assert "range 3.88 – 40.3" in captions
+    assert "range 1.65 – 22.2" in captions
     assert round(result.footprint.grid_intensity_g_per_kwh) == 453
+    assert "≈ 36,814 km driven by an average petrol car" in captions  # "about 36,800 km"
+    assert "≈ 1.82 US households' yearly electricity" in captions  # "about 1.8 households"
+    iowa_t = result.footprint.co2e_kg / 1000
     # Step 4: Quebec.
     at.selectbox(key="region").select("CA-QC").run()
     shown = metrics(at)
     assert (shown["Parameters"], shown["Energy [MWh]"]) == ("17B", "19.7")
-    assert shown["Carbon, total [t CO2e]"] == "0.326"
-    assert shown["Operational [t CO2e]"] == "0.0774"
-    assert round(at.session_state[ui.PLANNER_PLAN].footprint.grid_intensity_g_per_kwh, 1) == 3.9
-    assert "Quebec (CA-QC)" in at.success[0].value
-    # Step 5: 2T inference tokens (back in Iowa).
+    assert shown["Carbon, total [t CO2e]"] == "1.05"
+    assert shown["Operational [t CO2e]"] == "0.806"
+    assert f"{iowa_t / (at.session_state[ui.PLANNER_PLAN].footprint.co2e_kg / 1000):.2g}" == "8.7"  # × less
+    assert round(at.session_state[ui.PLANNER_PLAN].footprint.grid_intensity_g_per_kwh) == 41
+    assert "Sweden (SE)" in at.success[0].value  # the cleanest grid of the regions compared
+    # Step 5: 2T inference tokens (back in Iowa): the headline becomes the lifetime optimum.
     at.selectbox(key="region").select("US-IA")
     at.text_input(key="inference_tokens").set_value("2T").run()
+    shown = metrics(at)
+    assert (shown["Parameters"], shown["Training tokens"]) == ("8.48B", "847B")
+    assert (shown["Wall clock [days]"], shown["Carbon, total [t CO2e]"]) == ("158", "11.5")
+    infos = [i.value for i in at.info]
+    assert any(
+        "vs 17B on 335B for training alone" in i
+        and "26 % more training compute than the budget" in i
+        and "saves 2.51e+22 FLOP (25 %) over the model's life" in i
+        for i in infos
+    )
     suggestion = at.success[0].value
     assert "8.48B parameters on 847B tokens" in suggestion
-    assert "0.734 t CO2e" in suggestion  # in Quebec, the cleanest region compared
-    assert "vs 27.3 t for the compute-optimal model in Iowa (US-IA)" in suggestion
+    assert "in **Sweden (SE)** → 1.49 t CO2e over the model's life" in suggestion  # the cleanest compared
+    assert "than the compute-optimal model in Iowa (US-IA) (27.3 t)" in suggestion
     from fmfootprint.planning import COMPARISON_REGIONS, carbon_optimal
 
     best = carbon_optimal(
@@ -68,3 +82,24 @@ def test_readme_walkthrough(page) -> None:
     assert f"{best.lifetime_flops:.2g}" == "7.7e+22"
     assert f"{best.chinchilla_lifetime_flops:.2g}" == "1e+23"
     assert round(100 * (1 - best.lifetime_flops / best.chinchilla_lifetime_flops)) == 25
+
+
+def test_readme_walkthrough_with_the_cli(capsys) -> None:
+    """The same question with `plan --accelerator-days 1000 --gpu H100 --gpus 8 --mfu 0.4
+    --compare-regions Iowa,Quebec`, figure by figure as the README quotes them."""
+    from fmfootprint.cli.main import main
+
+    argv = ["plan", "--accelerator-days", "1000", "--gpu", "H100", "--gpus", "8", "--mfu", "0.4"]
+    argv += ["--region", "US-IA", "--compare-regions", "US-IA,CA-QC"]
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    for text in (
+        "1,000 accelerator-days → 3.42e+22 FLOP",
+        "parameters 17B",
+        "training tokens 335B",
+        "energy 19.7 MWh (range 3.88 – 40.3 MWh)",
+        "carbon 9.15 t CO2e (range 1.65 – 22.2 t CO2e)",
+    ):
+        assert text in " ".join(out.split())  # whatever the column widths
+    quebec = next(line for line in out.splitlines() if line.startswith("Quebec (CA-QC)"))
+    assert " 1.05 " in quebec
