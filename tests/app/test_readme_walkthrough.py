@@ -40,7 +40,7 @@ def test_readme_walkthrough(page) -> None:
     assert "range 3.88 – 40.3" in captions
     assert "range 1.65 – 22.2" in captions
     assert round(result.footprint.grid_intensity_g_per_kwh) == 453
-    assert "≈ 36,814 km driven by an average petrol car" in captions  # "about 36,800 km"
+    assert "≈ 36,794 km driven by an average petrol car" in captions  # "about 36,800 km"
     assert "≈ 1.82 US households' yearly electricity" in captions  # "about 1.8 households"
     iowa_t = result.footprint.co2e_kg / 1000
     # Step 4: Quebec.
