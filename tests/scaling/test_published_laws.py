@@ -250,3 +250,19 @@ def test_compute_optimal_exponents_match_the_printed_ones_with_their_uncertainty
     implied = chinchilla.constant("beta") / (chinchilla.constant("alpha") + chinchilla.constant("beta"))
     assert implied == pytest.approx(0.4516, abs=1e-4)
     assert chinchilla.constant("a") == 0.46
+
+
+def test_the_guide_names_real_laws_and_docs_laws_md_shows_it() -> None:
+    from pathlib import Path
+
+    from fmfootprint.scaling.published.guide import guide
+
+    rows = guide()
+    assert rows
+    named = {name for row in rows for name in row.laws}
+    assert named <= set(PUBLISHED)
+    assert named == set(PUBLISHED) - {"krajewski2024-dense"}  # every law but the MoE paper's baseline
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "laws.md").read_text(encoding="utf-8")
+    for row in rows:
+        line = f"| {row.situation} | {', '.join(f'`{n}`' for n in row.laws)} | {row.why} |"
+        assert line in docs, row.situation
