@@ -134,19 +134,21 @@ def test_deepseek_7b_learning_rate_rounds_to_the_printed_value() -> None:
 
 
 def test_gadre_extrapolation_of_its_over_trained_1_4b_run() -> None:
-    # Gadre et al. 2024, abstract and Table 1: the 1.4B, 900B-token (M = 640, "32× over-trained")
-    # RedPajama run's C4 loss is predicted within 0.7 % relative error, and its 17-task top-1 error within
-    # 3.6 %, from runs taking 300× (loss) and 20× (error) less compute. The measured values are the
+    # Gadre et al. 2024, abstract: the loss of the 1.4B, 900B-token (M = 640, "32× over-trained") run is
+    # predicted from runs taking 300× less compute, its top-1 error from runs taking 20× less; the paper's
+    # notebook (mlfoundations/scaling scaling_explorer.ipynb, Table 2 defaults, saved output) prints
+    # "relative error predicting (open_lm_1b, M=640.0) C4 eval loss: 0.7103%" and "... 17-task split top-1
+    # error: 3.6365%" for RedPajama (the paper quotes 0.7 %; §4, Table 1). The measured values are the
     # released run's (mlfoundations/scaling exp_data/models/rpj-open_lm_1b-32.0.json, commit a003c49):
     # N = 1,439,795,200, D = 921,468,928,000, C4 eval loss 2.502054, 17-task mean error 0.475215.
     law = get_published("gadre2024-rpj")
     predicted = law.loss(1_439_795_200, 921_468_928_000)
     assert law.overtrained_loss(1_439_795_200, 921_468_928_000 / 1_439_795_200) == pytest.approx(predicted)
     loss_error = abs(predicted - 2.502054) / 2.502054
-    assert round(100 * loss_error, 1) == 0.7
+    assert 100 * loss_error == pytest.approx(0.7103, abs=5e-4)
     error = law.downstream_error(predicted)
     error_error = abs(error - 0.475215) / 0.475215
-    assert round(100 * error_error, 1) == 3.6
+    assert 100 * error_error == pytest.approx(3.6365, abs=5e-4)
     # The compute-optimal 6.9B, 138B-token run: 0.7 % (loss) and 0.05 % (error) in the paper's notebook.
     loss_7b = law.loss(6_889_410_560, 137_788_211_200)
     assert abs(loss_7b - 2.424993) / 2.424993 == pytest.approx(0.00732, abs=5e-5)
