@@ -133,6 +133,8 @@ CLOUD_ZONES = {
 # green_algorithms_name / mlco2_name: the rows of the open tool datasets for the cross-check column.
 FIGURES = (
     "tdp_w",
+    "tdp_w_low",
+    "tdp_w_high",
     "bf16_tflops",
     "fp16_tflops",
     "tf32_tflops",
@@ -700,13 +702,22 @@ def build_accelerators(sources: Path, facts: str) -> list[dict[str, Any]]:
     ml = {r["name"]: r for r in read_csv(sources / "mlco2-impact/gpus.csv")}
     rows = []
     for spec in ACCELERATORS:
-        in_facts = not spec["licence"]  # rows from open tool datasets name their licence
-        if in_facts and spec["name"] not in ("MI250X GCD",):
-            check_in_facts(facts, spec["tdp_w"], spec["bf16_tflops"], spec["fp16_tflops"], spec["fp8_tflops"])
+        # rows whose figures facts.md §C quotes are checked against it (not: rows from open tool datasets,
+        # derived rows, and rows newer than facts.md, whose figures are cited per row)
+        if spec["facts_check"] == "yes":
+            published_w = spec["tdp_w"] if spec["power_status"] == "published" else None
+            check_in_facts(facts, published_w, spec["bf16_tflops"], spec["fp16_tflops"], spec["fp8_tflops"])
             # facts.md §C quotes bandwidth in GB/s; the table holds TB/s (1 TB/s = 1000 GB/s).
             check_in_facts(facts, round(spec["memory_bandwidth_tb_s"] * 1000, 6))
         if spec["memory_bandwidth_tb_s"] is None:
             raise SystemExit(f"build_data: accelerator {spec['name']} has no memory bandwidth")
+        if spec["power_status"] == "modelled" and not (
+            spec["tdp_w_low"] is not None
+            and spec["tdp_w_high"] is not None
+            and spec["tdp_w_low"] < spec["tdp_w"] < spec["tdp_w_high"]
+            and spec["power_basis"]
+        ):
+            raise SystemExit(f"build_data: modelled power of {spec['name']} needs a range and its basis")
         checks = []
         if spec["green_algorithms_name"]:
             checks.append(f"Green Algorithms TDP {ga[spec['green_algorithms_name']]['TDP']} W")
@@ -721,6 +732,8 @@ def build_accelerators(sources: Path, facts: str) -> list[dict[str, Any]]:
                 "vendor": spec["vendor"],
                 **{column: spec[column] for column in FIGURES},
                 "memory_bandwidth_source": spec["memory_bandwidth_reference"],
+                "power_status": spec["power_status"],
+                "power_basis": spec["power_basis"],
                 "release_year": spec["release_year"],
                 "embodied_kg": embodied_kg,
                 "embodied_source": embodied_source,
@@ -822,6 +835,10 @@ ACCELERATOR_COLUMNS = (
     "aliases",
     "vendor",
     "tdp_w",
+    "tdp_w_low",
+    "tdp_w_high",
+    "power_status",
+    "power_basis",
     "bf16_tflops",
     "fp16_tflops",
     "tf32_tflops",

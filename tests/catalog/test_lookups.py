@@ -71,9 +71,48 @@ def test_accelerator_fields_and_peak_flops():
     assert hash(h100) == hash(get_accelerator("h100"))
 
 
-def test_tpus_without_published_tdp_have_none():
-    assert get_accelerator("TPU v5p").tdp_w is None
+def test_accelerators_without_published_power_carry_a_modelled_range():
+    v5p = get_accelerator("TPU v5p")
+    assert v5p.power_status == "modelled"
+    # 459 TFLOP/s BF16 / (275 TFLOP/s / 192 W, TPU v4, Jouppi et al. 2023) = 321 W, range x0.6-x2
+    assert v5p.tdp_w == round(459 / (275 / 192))
+    assert v5p.tdp_range_w == (192, 641)
+    # every modelled power follows its stated formula (within rounding to 1 W)
+    v4_w_per_tflops = 192 / 275
+    v6e = 918 * v4_w_per_tflops / 1.67  # Google: Trillium 67 % more energy-efficient than v5e
+    derived = {
+        "TPU v5e": 197 * v4_w_per_tflops,
+        "TPU v5p": 459 * v4_w_per_tflops,
+        "TPU v6e": v6e,
+        "Trainium2": 667 * v4_w_per_tflops,
+        "Ironwood": 4614 / (2 * 1836 / 384),  # Google: 2x the performance per watt of Trillium
+    }
+    for name, watts in derived.items():
+        modelled = get_accelerator(name)
+        assert abs(modelled.tdp_w - watts) <= 0.5, name  # type: ignore[operator]
+        low, high = modelled.tdp_range_w or (0, 0)
+        assert abs(low - 0.6 * modelled.tdp_w) <= 0.6 and abs(high - 2 * modelled.tdp_w) <= 1, name
+    assert "Jouppi" in v5p.power_basis
+    for name in ("TPU v5e", "TPU v6e", "Ironwood", "Trainium2"):
+        modelled = get_accelerator(name)
+        assert modelled.power_status == "modelled", name
+        low, high = modelled.tdp_range_w or (0, 0)
+        assert low < modelled.tdp_w < high, name  # type: ignore[operator]
     assert get_accelerator("TPU v3").tdp_w == 450  # Patterson et al. 2021, fn. 12
+    assert get_accelerator("TPU v3").power_status == "published"
+    assert get_accelerator("H100").tdp_range_w == (700, 700)
+
+
+def test_current_accelerators_are_in_the_catalog():
+    # vendors' figures (per GPU / chip): MI355X 1,400 W, 288 GB, 8 TB/s (AMD, June 2025); Gaudi 3 900 W,
+    # 128 GB, 3.7 TB/s (Intel white paper); Trainium2 96 GB, 2.9 TB/s (AWS Trn2: 46 TB/s / 16 chips)
+    assert (get_accelerator("MI355X").tdp_w, get_accelerator("MI355X").memory_gb) == (1400, 288)
+    assert get_accelerator("amd instinct mi325x").memory_bandwidth_tb_s == 6
+    assert get_accelerator("Intel Gaudi 3").memory_bandwidth_tb_s == 3.7
+    assert get_accelerator("trn2").memory_bandwidth_tb_s == 2.9
+    assert get_accelerator("TPU v7").name == "Ironwood"
+    assert get_accelerator("H20").peak_tflops["bf16"] == 148
+    assert get_accelerator("B300").memory_gb == 288
 
 
 def test_unknown_accelerator_suggests_three_close_names():

@@ -32,7 +32,7 @@ __all__ = [
 PRECISIONS: tuple[str, ...] = ("bf16", "fp16", "tf32", "fp32", "fp8")
 
 # Words that name a vendor or product line rather than the device; dropped when matching.
-_PREFIXES = ("nvidia", "amd", "google", "tesla", "geforce", "instinct", "cloud")
+_PREFIXES = ("nvidia", "amd", "google", "intel", "aws", "tesla", "geforce", "instinct", "cloud")
 # A trailing memory size / type after a separator, e.g. " 141GB", "-80GB HBM3".
 _MEMORY_SUFFIX = re.compile(r"([\s\-_/]+(\d+\s*gb|hbm\d*e?))+\s*$", re.IGNORECASE)
 
@@ -50,7 +50,9 @@ class Accelerator:
     vendor : str
         ``"NVIDIA"``, ``"AMD"`` or ``"Google"``.
     tdp_w : float or None
-        Board power / TDP [W]; None where none is published (TPU v5e, v5p, v6e).
+        Board power / TDP [W]. Where the vendor publishes none (TPU v5e/v5p/v6e, Ironwood, Trainium2) a
+        modelled value (``power_status == "modelled"``, range ``tdp_range_w``, derivation
+        ``power_basis``).
     peak_tflops : dict
         Dense peak throughput [TFLOP/s] by precision (keys ``bf16, fp16, tf32, fp32, fp8``); None where
         the precision is not defined or not published.
@@ -77,6 +79,13 @@ class Accelerator:
         catalog row has one.
     memory_bandwidth_source : str
         Citation for ``memory_bandwidth_tb_s``.
+    power_status : str
+        ``"published"`` (the vendor's TDP / board power) or ``"modelled"`` (an estimate, see
+        ``power_basis``).
+    tdp_w_low, tdp_w_high : float or None
+        Range of a modelled board power [W]; None for a published one.
+    power_basis : str
+        How a modelled power was derived, with its sources.
     """
 
     name: str
@@ -95,6 +104,19 @@ class Accelerator:
     cross_check: str = ""
     memory_bandwidth_tb_s: float | None = None
     memory_bandwidth_source: str = ""
+    power_status: str = "published"
+    tdp_w_low: float | None = None
+    tdp_w_high: float | None = None
+    power_basis: str = ""
+
+    @property
+    def tdp_range_w(self) -> tuple[float, float] | None:
+        """(low, high) board power [W]: the modelled range, or (TDP, TDP) for a published one."""
+        if self.tdp_w is None:
+            return None
+        low = self.tdp_w if self.tdp_w_low is None else self.tdp_w_low
+        high = self.tdp_w if self.tdp_w_high is None else self.tdp_w_high
+        return (low, high)
 
     def __hash__(self) -> int:  # peak_tflops is a dict; the name identifies the row
         return hash(self.name)
@@ -123,6 +145,10 @@ class Accelerator:
             "memory_gb": self.memory_gb,
             "memory_bandwidth_tb_s": self.memory_bandwidth_tb_s,
             "memory_bandwidth_source": self.memory_bandwidth_source,
+            "power_status": self.power_status,
+            "tdp_w_low": self.tdp_w_low,
+            "tdp_w_high": self.tdp_w_high,
+            "power_basis": self.power_basis,
             "release_year": self.release_year,
             "embodied_kg": self.embodied_kg,
             "embodied_source": self.embodied_source,
@@ -209,6 +235,10 @@ def _catalog() -> tuple[tuple[Accelerator, ...], dict[str, Accelerator]]:
                 cross_check=row["cross_check"],
                 memory_bandwidth_tb_s=optional_float(row["memory_bandwidth_tb_s"]),
                 memory_bandwidth_source=row["memory_bandwidth_source"],
+                power_status=row["power_status"],
+                tdp_w_low=optional_float(row["tdp_w_low"]),
+                tdp_w_high=optional_float(row["tdp_w_high"]),
+                power_basis=row["power_basis"],
             )
         )
     index: dict[str, Accelerator] = {}

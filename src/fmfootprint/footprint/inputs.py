@@ -182,14 +182,20 @@ def resolve_power(
             else _validate.bounded("model_params", model_params, _validate.BOUNDS["params"])
         )
         job = power.power_class(params, accelerators)
+        tdp_low, tdp_high = accelerator.tdp_range_w or (tdp_w, tdp_w)
+        tdp_text = f"TDP {tdp_w:g} W ({_cited(accelerator.source)})"
+        if accelerator.power_status == "modelled":  # no published TDP: the modelled range widens it
+            tdp_text = (
+                f"modelled power: TDP {tdp_w:g} W (range {tdp_low:g}-{tdp_high:g}; {accelerator.power_basis})"
+            )
         return Factor(
             "power_w",
             float(power.average_power_w(tdp_w, job.fraction)),
-            float(power.average_power_w(tdp_w, job.low)),
-            float(power.average_power_w(tdp_w, job.high)),
+            float(power.average_power_w(tdp_low, job.low)),
+            float(power.average_power_w(tdp_high, job.high)),
             "W",
             f"default {job.fraction:g} x TDP (range {job.low:g}-{job.high:g}) for a {job.name}: {job.basis}; "
-            f"TDP {tdp_w:g} W ({_cited(accelerator.source)})",
+            + tdp_text,
         )
     if not needed:
         return None
