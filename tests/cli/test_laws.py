@@ -60,7 +60,8 @@ def test_cli_laws_json_lists_at_least_ten_laws_with_form_constants_sources_and_r
         assert entry["constants"], name
         for constant in entry["constants"]:
             assert {"name", "value", "source"} <= set(constant), name
-        assert "fitted_range" in entry, name
+        assert entry["fitted_range"], name  # every law states the span of its runs
+        assert entry["fitted_range"]["source"], name
         assert set(entry["answers"]) | set(entry["cannot_answer"]) == set(QUESTIONS), name
     llama = {c["name"]: c for c in payload["llama3"]["constants"]}
     assert (llama["alpha"]["value"], llama["alpha"]["source"]) == (0.537, "Fig. 3 legend")

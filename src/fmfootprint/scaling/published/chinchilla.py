@@ -324,6 +324,13 @@ def chinchilla_laws() -> dict[str, PublishedLaw]:
             Constant("D_c", k.d_c, "Table 2"),
         ),
         data=k.data,
+        fitted_range=FittedRange(
+            params_min=768.0,
+            params_max=1.5e9,
+            tokens_min=2.2e7,
+            tokens_max=2.3e10,
+            source="Kaplan et al. 2020 §1.1-§2 (non-embedding parameters)",
+        ),
         caveats=("N counts non-embedding parameters; no irreducible term.",),
         cannot=(
             ("compute_optimal", no_frontier),
