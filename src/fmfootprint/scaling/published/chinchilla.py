@@ -143,10 +143,7 @@ _EXISTING_CAVEATS = {
 
 # The compute-optimal exponents (N_opt ∝ C^a, D_opt ∝ C^b) with the uncertainty each paper prints for them.
 _EXPONENTS = {
-    "hoffmann2022": (
-        Constant("a", 0.46, "Table 2, approach 3", "(0.454, 0.455) in Table 2"),
-        Constant("b", 0.54, "Table 2, approach 3", "(0.542, 0.543) in Table 2"),
-    ),
+    "hoffmann2022": (Constant("a", 0.46, "Table 2, approach 3", "(0.454, 0.455) in Table 2"),),
     "besiroglu2024": (Constant("a", 0.5126, "§3.3 (a = beta/(alpha+beta) of the refit)", "SE 0.018 (§3.3)"),),
 }
 
