@@ -191,10 +191,18 @@ def corner_grid(factors: Sequence[Factor]) -> Arrays:
     values: Arrays = {f.name: np.array([f.central]) for f in factors if f.exact}
     if not varying:
         return values
-    corners = np.array(list(itertools.product((0, 1), repeat=len(varying))), dtype=bool)
+    corners = _corners(len(varying))
     for column, factor in enumerate(varying):
         values[factor.name] = np.where(corners[:, column], factor.high, factor.low)
     return values
+
+
+@functools.lru_cache(maxsize=32)
+def _corners(k: int) -> NDArray[np.bool_]:
+    """The 2^k × k table of low (False) / high (True) choices, built once per k (read-only)."""
+    table = np.array(list(itertools.product((0, 1), repeat=k)), dtype=bool)
+    table.setflags(write=False)
+    return table
 
 
 def site_factors(site: Site) -> tuple[Factor, ...]:

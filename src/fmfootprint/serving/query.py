@@ -307,10 +307,14 @@ def inference(
         else c.DEFAULT_SECONDS_PER_OUTPUT_TOKEN * n_out
     )
     chosen, auto = _batch(batch, fit, workload, central, target, warnings)
-    values = _evaluate(workload, float(chosen), central)
-    box = _evaluate(workload, float(chosen), corner_grid(factors))
-    ranges = {key: (float(np.min(box[key])), float(np.max(box[key]))) for key in RANGED_KEYS}
-    figures = {key: float(np.asarray(values[key]).reshape(-1)[0]) for key in RANGED_KEYS}
+    # One evaluation: the central point first, then every corner of the factor box.
+    grid = {
+        name: values if values.size == 1 else np.concatenate(([central[name]], values))
+        for name, values in corner_grid(factors).items()
+    }
+    box = {key: np.atleast_1d(value) for key, value in _evaluate(workload, float(chosen), grid).items()}
+    ranges = {key: (float(box[key].min()), float(box[key].max())) for key in RANGED_KEYS}
+    figures = {key: float(box[key][0]) for key in RANGED_KEYS}
     assumptions = (
         Assumption("params", total, "-", "given"),
         Assumption("active_params", active, "-", "given" if active_params is not None else "dense: = params"),
