@@ -69,6 +69,40 @@ def _part(summary: RunSummary, part: str) -> str:
     return f"{_kwh(energy)}, {how}"
 
 
+def one_line(summary: RunSummary) -> str:
+    """The one-line summary ``fmfootprint track`` prints: totals, and each part not measured named.
+
+    ``"6.8e-06 kWh, 0.0033 g CO2e (operational; embodied not counted), 2.9e-05 L water; GPU not measured;
+    CPU modelled (range …)"``; ``"energy not measured (…)"`` when no part was. Never a 0 for a part that
+    was not measured or counted.
+    """
+    if summary.energy_kwh is None or summary.co2e_kg is None:
+        return "energy not measured (no part of the run was; see the summary's flags)"
+    counted = any(g.get("co2e_embodied_kg") is not None for g in summary.gpus)
+    embodied = (
+        f" + {format_mass_kg(summary.co2e_embodied_kg)} embodied" if counted else "; embodied not counted"
+    )
+    water = "" if summary.water_l is None else f", {format_number(summary.water_l)} L water"
+    line = (
+        f"{format_number(summary.energy_kwh)} kWh, {format_mass_kg(summary.co2e_kg)} CO2e "
+        f"({format_mass_kg(summary.co2e_operational_kg)} operational{embodied}){water}"
+    )
+    if summary.gpu_energy_kwh is None:
+        line += "; GPU not measured"
+    elif summary.n_gpus:
+        line += f"; GPU measured ({summary.gpu_energy_method})"
+    for part in ("cpu", "ram"):
+        energy_range = getattr(summary, f"{part}_energy_range_kwh")
+        if getattr(summary, f"{part}_energy_kwh") is None:
+            line += f"; {part.upper()} not measured"
+        elif energy_range is not None:
+            line += (
+                f"; {part.upper()} modelled ({format_number(energy_range[0])}–"
+                f"{format_number(energy_range[1])} kWh)"
+            )
+    return line
+
+
 def show(summary: RunSummary, *, as_json: bool) -> None:
     """Print a summary as JSON (``to_dict()``) or as aligned rows; a part not measured says so, never 0."""
     if as_json:

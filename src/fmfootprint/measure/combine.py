@@ -2,7 +2,9 @@
 
 Each session is one node's local-rank-0 tracker covering that node's GPUs over that session's time span,
 so energies, operational and embodied carbon, water and GPU-hours add; the duration is the wall-clock time
-covered by any session; grid intensity and PUE become energy-weighted effective values.
+covered by any session; grid intensity and PUE become energy-weighted effective values. Where two
+sessions' trackers metered the same host at the same time, its CPU/RAM energy of that overlap is counted
+once (:func:`fmfootprint.measure.overlap.count_host_once`).
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
+from fmfootprint.measure.overlap import count_host_once
 from fmfootprint.measure.parts import add_ranges
 from fmfootprint.measure.summary import RunSummary, energy_method
 from fmfootprint.units import G_PER_KG
@@ -78,6 +81,7 @@ def combine(summaries: Sequence[RunSummary]) -> RunSummary:
         raise ValueError("no sessions to combine")
     if len(unique) == 1:
         return unique[0]
+    unique = count_host_once(unique)  # two trackers on one host at once: its CPU/RAM counted once
     energy_it = _sum_optional([s.energy_it_kwh for s in unique])
     energy = _sum_optional([s.energy_kwh for s in unique])
     operational = _sum_optional([s.co2e_operational_kg for s in unique])
@@ -142,8 +146,8 @@ def combine(summaries: Sequence[RunSummary]) -> RunSummary:
         sessions=tuple(x for s in unique for x in s.sessions),
         flags=tuple(dict.fromkeys(flags)),
         sources=_merged_sources([s.sources for s in unique]),
-        cpu_energy_method=_common([s.cpu_energy_method for s in unique], "mixed"),
-        ram_energy_method=_common([s.ram_energy_method for s in unique], "mixed"),
+        cpu_energy_method=_host_method([s.cpu_energy_method for s in unique]),
+        ram_energy_method=_host_method([s.ram_energy_method for s in unique]),
         cpu_energy_range_kwh=add_ranges(
             [s.cpu_energy_range_kwh for s in unique],
             [s.cpu_energy_kwh for s in unique],
@@ -154,9 +158,15 @@ def combine(summaries: Sequence[RunSummary]) -> RunSummary:
             [s.ram_energy_kwh for s in unique],
             [s.ram_energy_method for s in unique],
         ),
-        unmeasured=tuple(dict.fromkeys(u for s in unique for u in s.unmeasured)),
+        unmeasured=tuple(u for s in unique for u in s.unmeasured),  # one per session and part
         corrupt_lines=sum(s.corrupt_lines for s in unique),
     )
+
+
+def _host_method(methods: Sequence[str]) -> str:
+    """The one CPU (or RAM) method of the sessions that measured it, ``"mixed"`` when they differ."""
+    measured = [m for m in methods if m != "none"]
+    return _common(measured, "mixed") if measured else "none"
 
 
 def _merged_sources(sources: Sequence[Mapping[str, str]]) -> dict[str, str]:

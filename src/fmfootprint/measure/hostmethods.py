@@ -180,5 +180,8 @@ def method_text(method: str, energy_range: tuple[float, float] | None, info: Map
             text += ", range unknown"
         return f"modelled ({text})"
     if method == "mixed":
-        return "measured on some hosts, modelled on others (see each host)"
+        text = "obtained differently on different hosts (see each host's record)"
+        if energy_range is not None:
+            text += f"; range {format_number(energy_range[0])}–{format_number(energy_range[1])} kWh"
+        return text
     return f"{method} (how it was obtained was not recorded)"

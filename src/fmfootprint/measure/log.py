@@ -260,7 +260,12 @@ class Session:
         return replace(summary, corrupt_lines=read.skipped, flags=(*summary.flags, flag))
 
     def load(self) -> RunSummary:
-        """The stored summary if present and readable, else the one rebuilt from the log."""
+        """The stored summary if present and readable, else the one rebuilt from the log.
+
+        A stored summary that is not readable (a mistyped field, a negative energy) is an error naming the
+        file and the field when there is no log; with a log, the summary is rebuilt from it, with a
+        :class:`LogWarning` and a flag saying why.
+        """
         if self.summary_path is not None:
             try:
                 data = read_json(self.summary_path, what="run summary")
@@ -273,9 +278,13 @@ class Session:
                     return RunSummary.from_dict(data)
                 except FootprintInputError as exc:  # a missing or mistyped field: name the file too
                     raise FootprintInputError(f"run summary {str(self.summary_path)!r}: {exc}") from None
-            except FootprintInputError:
+            except FootprintInputError as exc:
                 if self.log_path is None:
                     raise
+                rebuilt = self.rebuild()
+                why = f"{exc}; rebuilt from its log {str(self.log_path)!r}"
+                warnings.warn(f"fmfootprint: {why}", LogWarning, stacklevel=2)
+                return replace(rebuilt, flags=(*rebuilt.flags, why))
         return self.rebuild()
 
 
