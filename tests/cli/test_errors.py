@@ -77,6 +77,8 @@ CORPUS: list[tuple[list[str], str]] = [
     (["summarize", "MISSING"], "does not exist"),
     (["summarize", "EMPTYDIR"], "no fmfootprint log"),
     (["merge", "MISSING"], "does not exist"),
+    (["ingest", "sacct", "MISSING", "--job", "1"], "cannot read sacct output"),
+    (["ledger", "report", "--group-by", "colour"], "invalid choice: 'colour'"),
     (["track", "--interval", "0", "--", "true"], "--interval must be > 0"),
     (["track", "--", "no-such-command-xyz"], "command not found"),
     # card
