@@ -13,6 +13,7 @@ the site's factors and embodied kg, each ranged as stated in :mod:`fmfootprint.s
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import numpy as np
@@ -30,7 +31,7 @@ from fmfootprint.footprint.factors import (
     corner_grid,
     site_factors,
 )
-from fmfootprint.footprint.site import resolve_site
+from fmfootprint.footprint.site import Site, resolve_site
 from fmfootprint.serving import constants as c
 from fmfootprint.serving import physics
 from fmfootprint.serving.hardware import Hardware, resolve_hardware
@@ -107,8 +108,23 @@ def _evaluate(w: dict[str, float], batch: Any, f: Arrays | dict[str, Any]) -> Ar
     }
 
 
+@functools.lru_cache(maxsize=256)
+def _site(
+    region: str | None, intensity: float | None, pue: float | None, wue: float | None, ewif: float | None
+) -> tuple[Site, tuple[Factor, ...]]:
+    """The site (:func:`~fmfootprint.footprint.site.resolve_site`) and its ranged factors, once per input."""
+    site = resolve_site(
+        region, grid_intensity_g_per_kwh=intensity, pue=pue, wue_l_per_kwh=wue, ewif_l_per_kwh=ewif
+    )
+    return site, site_factors(site)
+
+
 def _factors(
-    scope: str, site: Any, hw: Hardware, overrides: dict[str, float | None], embodied_given: bool
+    scope: str,
+    ranged_site: tuple[Factor, ...],
+    hw: Hardware,
+    overrides: dict[str, float | None],
+    embodied_given: bool,
 ) -> tuple[Factor, ...]:
     def fixed_or(name: str, central: float, source: str) -> Factor:
         given = overrides.get(name)
@@ -150,7 +166,7 @@ def _factors(
         residual,
         host,
         idle,
-        *site_factors(site),
+        *ranged_site,
         embodied_factor,
     )
 
@@ -243,13 +259,7 @@ def inference(
     hw = resolve_hardware(
         gpu, prec, tdp_w, memory_gb, memory_bandwidth_tb_s, peak_tflops, embodied_kg_per_gpu
     )
-    site = resolve_site(
-        region,
-        grid_intensity_g_per_kwh=grid_intensity_g_per_kwh,
-        pue=pue,
-        wue_l_per_kwh=wue_l_per_kwh,
-        ewif_l_per_kwh=ewif_l_per_kwh,
-    )
+    site, ranged_site = _site(region, grid_intensity_g_per_kwh, pue, wue_l_per_kwh, ewif_l_per_kwh)
     bytes_w = physics.BYTES_PER_PARAM[prec]
     kv = (
         _validate.positive("kv_bytes_per_token", kv_bytes_per_token)
@@ -298,7 +308,7 @@ def inference(
         "decode_compute_efficiency": decode_compute_efficiency,
         "power_fraction": power_fraction,
     }
-    factors = _factors(scope, site, hw, overrides, embodied_kg_per_gpu is not None)
+    factors = _factors(scope, ranged_site, hw, overrides, embodied_kg_per_gpu is not None)
     central = {factor.name: factor.central for factor in factors}
     warnings: list[str] = []
     target = (
