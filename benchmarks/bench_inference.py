@@ -4,7 +4,7 @@ Run: ``.venv/bin/python benchmarks/bench_inference.py`` (``--json`` for machine-
 
 1. One estimate: ``inference(70e9, gpu="H100", input_tokens=1000, output_tokens=500, batch=64,
    precision="fp8", region="FR")`` — validation, catalog and site look-ups, the roofline model at the
-   central values and at every corner of the factor box (9 ranged factors, 512 corners), the assumptions
+   central values and at every corner of the factor box (8 ranged factors, 256 corners), the assumptions
    list — against a reference timed side by side: the same central accelerator energy by hand (floats,
    no validation, no ranges, no carbon or water). Target < 1 ms.
 2. ``batch="auto"``: the same query with the batch chosen among the powers of two that fit in memory
