@@ -101,3 +101,9 @@ def test_newton_counts_rows_that_hit_the_iteration_limit(sardana_runs) -> None:
         _, _, converged = obj.newton(obj.initial_grid()[:40], data, max_iter=2, on_converged=counted.append)
     assert sum(counted) == 40
     assert converged.sum() < 40  # two iterations are not enough for most starts
+
+
+def test_the_exhaustive_method_is_refused_past_its_run_limit() -> None:
+    runs = _many_runs(_search.SCREEN_ROWS + 1)
+    with pytest.raises(FootprintInputError, match="at most 10,000 runs, got 10,001; use method screen"):
+        fit(runs, method="exhaustive")

@@ -171,7 +171,8 @@ def fit(
         Drop the runs with the k highest losses first (Besiroglu et al. drop 5).
     method : {"screen", "exhaustive"}
         "screen": optimise the ``screen`` best of the 4,500 grid starts with batched exact Newton, then
-        polish; "exhaustive": optimise all 4,500 starts the same way (slower, same optimum).
+        polish; "exhaustive": optimise all 4,500 starts the same way (slower, same optimum; at most
+        10,000 runs).
     screen : int
         Starts kept by the screen.
     progress : bool, optional
@@ -201,6 +202,11 @@ def fit(
     if method not in ("screen", "exhaustive"):
         raise FootprintInputError(f"unknown fit method {method!r}; valid methods: screen, exhaustive")
     frame = prepare_runs(runs, exclude_top_loss)
+    if method == "exhaustive" and len(frame) > _search.SCREEN_ROWS:
+        raise FootprintInputError(
+            f"method exhaustive optimises every grid start on every run: at most {_search.SCREEN_ROWS:,} "
+            f"runs, got {len(frame):,}; use method screen (the default)"
+        )
     data = obj.Data(frame["params"].to_numpy(), frame["tokens"].to_numpy(), frame["loss"].to_numpy())
     grid = shape.grid(obj.initial_grid())
     if method == "screen":
