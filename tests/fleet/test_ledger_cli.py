@@ -63,3 +63,19 @@ def test_ledger_errors_are_one_line(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert "unknown ledger database 'mysql'" in capsys.readouterr().err
     assert main(["ledger", "record", "--db", str(tmp_path / "x.db"), str(tmp_path / "none.json")]) == 2
     assert capsys.readouterr().err.count("\n") == 1
+
+
+def test_record_an_estimate(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db = str(tmp_path / "ledger.db")
+    estimate = run_json(
+        ["estimate", "--gpu", "H100 SXM", "--gpu-hours", "1000", "--region", "FR", "--json"], capsys
+    )
+    path = tmp_path / "inference.json"
+    path.write_text(json.dumps(estimate))
+    assert main(["ledger", "record", "--db", db, str(path)]) == 2
+    assert "needs --run-id" in capsys.readouterr().err
+    argv = ["ledger", "record", "--db", db, str(path), "--run-id", "inference-2025", "--stage", "inference"]
+    assert run_json([*argv, "--project", "tiny", "--json"], capsys)["recorded"] == 1
+    (group,) = run_json(["ledger", "report", "--db", db, "--json"], capsys)["groups"]
+    assert group["key"] == "inference"
+    assert group["energy_kwh"] == pytest.approx(estimate["energy_kwh"], rel=1e-12)

@@ -22,14 +22,19 @@ def register(subparsers: Any) -> None:
     actions = p.add_subparsers(dest="action", metavar="ACTION")
     actions.required = True
     for name, text in (
-        ("record", "record tracked runs (folders) or saved summaries (*.json)"),
+        ("record", "record tracked runs (folders), saved summaries or `estimate --json` outputs"),
         ("list", "list the recorded runs"),
         ("report", "totals per stage, project, month or region"),
     ):
         a = actions.add_parser(name, help=text, description=text)
         a.add_argument("--db", "--ledger", dest="db", metavar="URL", default=None, help="ledger URL or file")
         if name == "record":
-            a.add_argument("paths", metavar="PATH", nargs="+", help="run folders or summary JSON files")
+            a.add_argument(
+                "paths",
+                metavar="PATH",
+                nargs="+",
+                help="run folders, summary JSON files or `estimate --json` outputs",
+            )
             a.add_argument("--run-id", default=None, help="run id (default: the run's session ids)")
             a.add_argument("--project", default=None, help="record under this project")
             a.add_argument("--stage", default=None, help="record under this stage")
@@ -47,16 +52,20 @@ def register(subparsers: Any) -> None:
         a.set_defaults(func=run)
 
 
-def _load(path: str) -> Any:
+def _load(path: str, stage: str | None) -> Any:
     from pathlib import Path
 
     from fmfootprint._io import read_json
+    from fmfootprint.footprint.stages import StageFootprint
     from fmfootprint.measure.merge import merge_runs
     from fmfootprint.measure.summary import RunSummary
 
     if Path(path).is_dir():
         return merge_runs([path])
-    return RunSummary.from_dict(read_json(path, what="run summary"))
+    data = read_json(path, what="run summary or estimate")
+    if isinstance(data, dict) and "duration_s" not in data and "energy_kwh" in data:
+        return StageFootprint.from_dict(data, stage)  # `fmfootprint estimate --json` output
+    return RunSummary.from_dict(data)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -71,7 +80,11 @@ def run(args: argparse.Namespace) -> int:
                 from fmfootprint.errors import FootprintInputError
 
                 raise FootprintInputError("--run-id names one run: give one PATH with it")
-            items = [(_load(path), args.run_id) for path in args.paths]
+            items = [(_load(path, args.stage), args.run_id) for path in args.paths]
+            if args.run_id is None and any(not hasattr(item, "sessions") for item, _ in items):
+                from fmfootprint.errors import FootprintInputError
+
+                raise FootprintInputError("an estimate needs --run-id to be recorded (one estimate per call)")
             new = ledger.record_many(items, project=args.project, stage=args.stage)
             result = {"ledger": ledger.label, "recorded": new, "already_recorded": len(items) - new}
             if args.json:

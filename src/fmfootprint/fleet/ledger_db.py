@@ -139,7 +139,7 @@ def _month(unix_s: float) -> str:
 
 
 def _row(
-    item: RunSummary | Estimate, run_id: str | None, project: str | None, stage: str | None
+    item: RunSummary | Estimate | StageFootprint, run_id: str | None, project: str | None, stage: str | None
 ) -> dict[str, Any]:
     """The row of a run summary or an estimate (an estimate needs a ``run_id`` and a ``project``)."""
     now = time.time()
@@ -152,11 +152,11 @@ def _row(
         labels = {"project": project or item.project, "stage": stage or item.stage, "region": item.region}
         n_flags, kind, source = len(item.flags), "run", item.to_dict()
         gpus: int | None = item.n_gpus
-    elif isinstance(item, Estimate):
+    elif isinstance(item, (Estimate, StageFootprint)):
         if not run_id:
             raise FootprintInputError("an estimate needs a run id to be recorded in the ledger")
-        figures = item.to_stage(stage or "final")
-        rid, start, end, method, kind = run_id, now, now, "estimate", "estimate"
+        figures = item.to_stage(stage or "final") if isinstance(item, Estimate) else item
+        rid, start, end, method, kind = run_id, now, now, figures.method, "estimate"
         labels = {"project": project or "default", "stage": figures.stage, "region": figures.region}
         n_flags, source, gpus = 0, item.to_dict(), figures.gpus
     else:
@@ -246,18 +246,19 @@ class RunLedger:
 
     def record(
         self,
-        item: RunSummary | Estimate,
+        item: RunSummary | Estimate | StageFootprint,
         *,
         run_id: str | None = None,
         project: str | None = None,
         stage: str | None = None,
     ) -> bool:
-        """Record one run or estimate; True when it is new, False when its run id was already there."""
+        """Record one run or estimate (an Estimate, or a StageFootprint of estimated figures, needs
+        ``run_id``); True when it is new, False when its run id was already there."""
         return self.record_many([(item, run_id)], project=project, stage=stage) == 1
 
     def record_many(
         self,
-        items: Iterable[tuple[RunSummary | Estimate, str | None]],
+        items: Iterable[tuple[RunSummary | Estimate | StageFootprint, str | None]],
         *,
         project: str | None = None,
         stage: str | None = None,
