@@ -79,6 +79,22 @@ class FleetObservers:
                 )
                 self._drain()
 
+    @classmethod
+    def for_tracker(cls, tracker: Any, warn: Callable[[str], None], **options: Any) -> FleetObservers:
+        """The observers of a :class:`~fmfootprint.measure.tracker.Tracker` session that has opened its
+        files (labels from its site, project, stage, ranks and log name); ``options`` as the class takes."""
+        log_path = getattr(tracker, "log_path", None)
+        return cls(
+            tracker.site,
+            project=tracker.project,
+            stage=tracker.stage,
+            host=tracker.ranks.hostname,
+            job=tracker.ranks.job_id,
+            session=log_path.name.removesuffix(".jsonl") if log_path is not None else "",
+            warn=warn,
+            **options,
+        )
+
     @property
     def metrics_port(self) -> int | None:
         """The port ``/metrics`` is served on (None when not serving)."""
