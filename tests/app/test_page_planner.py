@@ -117,7 +117,10 @@ def test_with_inference_tokens_the_headline_is_the_lifetime_optimum(page) -> Non
     training = library_plan("accelerator_days", 1000, DEFAULT_HARDWARE)
     choice = lifetime_choice(training, 2e12, "besiroglu2024", DEFAULT_HARDWARE)
     lifetime = plan(
-        target_loss=training.loss, inference_tokens=2e12, law="besiroglu2024", hardware=DEFAULT_HARDWARE
+        target_loss=training.loss,
+        inference_tokens=2e12,
+        law=get_law("besiroglu2024"),
+        hardware=DEFAULT_HARDWARE,
     )
     assert_shows(at, lifetime)  # every headline and footprint figure is the lifetime optimum's
     assert metrics(at)["Parameters"] != format_count(training.params)
