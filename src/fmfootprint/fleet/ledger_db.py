@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as _dt
-import fcntl
 import json
 import os
 import time
@@ -236,6 +235,8 @@ class RunLedger:
         if not database or database == ":memory:":
             yield
             return
+        import fcntl  # POSIX; the lock only serialises migrations of one SQLite file
+
         path = Path(f"{database}.migrate.lock")
         with open(path, "a+b") as handle:
             fcntl.flock(handle, fcntl.LOCK_EX)
