@@ -151,8 +151,21 @@ ACCELERATORS: list[dict[str, Any]] = [
     }
     for row in read_table("accelerators.csv")
 ]
-# Embodied carbon per device family: key -> (kgCO2e per device, citation).
-EMBODIED = {r["key"]: (float(r["embodied_kg"]), r["source"]) for r in read_table("embodied.csv")}
+# Embodied carbon per accelerator class: key -> low / central / high kgCO2e per device, the lifetime and
+# usage each source assumes, and the citation.
+EMBODIED = {
+    r["key"]: {
+        "embodied_kg": float(r["embodied_kg"]),
+        "embodied_kg_low": float(r["embodied_kg_low"]),
+        "embodied_kg_high": float(r["embodied_kg_high"]),
+        "embodied_assumes": r["assumes"],
+        "embodied_source": r["source"],
+    }
+    for r in read_table("embodied.csv")
+}
+_NO_EMBODIED = dict.fromkeys(
+    ("embodied_kg", "embodied_kg_low", "embodied_kg_high", "embodied_assumes", "embodied_source")
+)
 SERVERS: list[dict[str, Any]] = [
     {**row, "value": number(row["value"]), "year": integer(row["year"])} for row in read_table("servers.csv")
 ]
@@ -699,6 +712,8 @@ def build_defaults(sources: Path, countries: list[dict[str, Any]]) -> list[dict[
 
 def build_accelerators(sources: Path, facts: str) -> list[dict[str, Any]]:
     ga = {r["model"]: r for r in read_csv_skip_index(sources / "green-algorithms/TDP_gpu.csv", "model")}
+    # embodied figures quoted in facts.md §E (Luccioni, Chien, Morrison, NVIDIA PCFs, LLMCarbon)
+    check_in_facts(facts, 150, 318, 463, 3700, 0.66, 1.6, 0.4)
     ml = {r["name"]: r for r in read_csv(sources / "mlco2-impact/gpus.csv")}
     rows = []
     for spec in ACCELERATORS:
@@ -724,7 +739,7 @@ def build_accelerators(sources: Path, facts: str) -> list[dict[str, Any]]:
         if spec["mlco2_name"]:
             entry = ml[spec["mlco2_name"]]
             checks.append(f"mlco2 {entry['name']}: {entry['tdp_watts']} W")
-        embodied_kg, embodied_source = EMBODIED.get(spec["embodied"], (None, ""))
+        embodied = EMBODIED.get(spec["embodied"], _NO_EMBODIED)
         rows.append(
             {
                 "name": spec["name"],
@@ -735,8 +750,7 @@ def build_accelerators(sources: Path, facts: str) -> list[dict[str, Any]]:
                 "power_status": spec["power_status"],
                 "power_basis": spec["power_basis"],
                 "release_year": spec["release_year"],
-                "embodied_kg": embodied_kg,
-                "embodied_source": embodied_source,
+                **embodied,
                 "source": spec["source"],
                 "year": spec["release_year"],
                 "status": spec["status"],
@@ -849,6 +863,9 @@ ACCELERATOR_COLUMNS = (
     "memory_bandwidth_source",
     "release_year",
     "embodied_kg",
+    "embodied_kg_low",
+    "embodied_kg_high",
+    "embodied_assumes",
     "embodied_source",
     "source",
     "year",

@@ -248,7 +248,23 @@ def test_embodied_figures_follow_their_sources(read_rows):
     rows = {r["name"]: r for r in read_rows("hardware/accelerators.csv")}
     assert float(rows["A100 SXM4 80GB"]["embodied_kg"]) == 150  # Luccioni et al. 2023 §4.1
     assert float(rows["H100 SXM"]["embodied_kg"]) == 150  # Morrison et al. 2025: 3,700 kg = 2,500 + 8 x 150
-    assert rows["B200"]["embodied_kg"] == ""  # no source: blank, not invented
+    assert float(rows["A100 SXM4 80GB"]["embodied_kg_high"]) == 318  # Chien et al. 2023: 318 kg per A100
+    assert float(rows["H100 SXM"]["embodied_kg_high"]) == 463  # the node on its 8 GPUs: 3,700 / 8 = 462.5
+    # Blackwell: NVIDIA's HGX H100 -> HGX B200 PCFs, 0.66 -> 0.50 gCO2e per exaFLOP FP16, x 2,250/989.4
+    scale = 0.50 / 0.66 * 2250 / 989.4
+    assert float(rows["B200"]["embodied_kg"]) == round(150 * scale)
+    assert float(rows["B200"]["embodied_kg_high"]) == round(463 * scale)
+    assert "0.66 -> 0.50" in rows["B200"]["embodied_source"]
+    # TPUs: LLMCarbon die-area model for TPU v4, 1.6 kg/cm2 x 4.0 cm2 + 32 GB x 0.4 kg/GB
+    assert float(rows["TPU v5p"]["embodied_kg_low"]) == round(1.6 * 4.0 + 32 * 0.4)
+    for row in rows.values():
+        if row["embodied_kg"]:  # every class figure has its range and the lifetime/usage it assumes
+            low, central, high = (
+                float(row[k]) for k in ("embodied_kg_low", "embodied_kg", "embodied_kg_high")
+            )
+            assert low <= central <= high, row["name"]
+            assert "year" in row["embodied_assumes"], row["name"]
+    assert rows["RTX 4090"]["embodied_kg"] == ""  # no source: blank, not invented
 
 
 def test_server_defaults_rows(read_rows, open_licences):

@@ -86,6 +86,10 @@ class Accelerator:
         Range of a modelled board power [W]; None for a published one.
     power_basis : str
         How a modelled power was derived, with its sources.
+    embodied_kg_low, embodied_kg_high : float or None
+        Published range of the accelerator class's embodied emissions [kgCO2e per unit].
+    embodied_assumes : str
+        The lifetime and usage the embodied sources assume.
     """
 
     name: str
@@ -108,6 +112,9 @@ class Accelerator:
     tdp_w_low: float | None = None
     tdp_w_high: float | None = None
     power_basis: str = ""
+    embodied_kg_low: float | None = None
+    embodied_kg_high: float | None = None
+    embodied_assumes: str = ""
 
     @property
     def tdp_range_w(self) -> tuple[float, float] | None:
@@ -149,6 +156,9 @@ class Accelerator:
             "tdp_w_low": self.tdp_w_low,
             "tdp_w_high": self.tdp_w_high,
             "power_basis": self.power_basis,
+            "embodied_kg_low": self.embodied_kg_low,
+            "embodied_kg_high": self.embodied_kg_high,
+            "embodied_assumes": self.embodied_assumes,
             "release_year": self.release_year,
             "embodied_kg": self.embodied_kg,
             "embodied_source": self.embodied_source,
@@ -239,6 +249,9 @@ def _catalog() -> tuple[tuple[Accelerator, ...], dict[str, Accelerator]]:
                 tdp_w_low=optional_float(row["tdp_w_low"]),
                 tdp_w_high=optional_float(row["tdp_w_high"]),
                 power_basis=row["power_basis"],
+                embodied_kg_low=optional_float(row["embodied_kg_low"]),
+                embodied_kg_high=optional_float(row["embodied_kg_high"]),
+                embodied_assumes=row["embodied_assumes"],
             )
         )
     index: dict[str, Accelerator] = {}

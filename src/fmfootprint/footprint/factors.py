@@ -25,8 +25,10 @@ WUE (default)          0–1.9 L/kWh                            closed loop (Mor
 EWIF (catalog)         central ± 30 %                         state/country averages of WRI (Reig et al. 2020)
 EWIF (default)         1.287–9.501 L/kWh                      Li et al. 2023 Table 1 extremes (Texas,
                                                               Washington)
-embodied kg/GPU        1–2.12 × central                       Luccioni et al. 2023 call 150 kg a lower bound;
-(catalog)                                                     Chien et al. 2023 put an A100 share at 318 kg
+embodied kg/GPU        the class's published low–high         per class in data/hardware (A100 150–318,
+(catalog)              (else 1–2.12 × central)                Hopper 150–463, Blackwell 150–798, TPU 19–463);
+                                                              Luccioni et al. 2023 call 150 kg a lower bound;
+                                                              Chien et al. 2023 put an A100 share at 318 kg
 ====================  =====================================  =================================================
 """
 

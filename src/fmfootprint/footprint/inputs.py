@@ -429,10 +429,15 @@ def _embodied_factors(
     server_kg = defaults.embodied_kg_per_server
     server_from = _cited(defaults.embodied_kg_per_server_source)
     server_source = f"embodied: catalog server default {server_kg:g} kg from {server_from}"
-    return (
-        Factor.relative("embodied_kg_per_gpu", catalog_kg, EMBODIED_GPU_CATALOG_RELATIVE, unit, gpu_source),
-        Factor.fixed("embodied_kg_per_server", server_kg, unit, server_source),
-    )
+    low, high = accelerator.embodied_kg_low, accelerator.embodied_kg_high
+    if low is None or high is None:
+        gpu = Factor.relative(
+            "embodied_kg_per_gpu", catalog_kg, EMBODIED_GPU_CATALOG_RELATIVE, unit, gpu_source
+        )
+    else:  # the class's published low / high (catalog), with the lifetime and usage they assume
+        gpu_source = f"embodied: catalog value {catalog_kg:g} kg/GPU (range {low:g}-{high:g}) from {cited}"
+        gpu = Factor.between("embodied_kg_per_gpu", catalog_kg, (low, high), unit, gpu_source)
+    return (gpu, Factor.fixed("embodied_kg_per_server", server_kg, unit, server_source))
 
 
 def _cited(*texts: str) -> str:
