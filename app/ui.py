@@ -202,18 +202,15 @@ def metric(
             st.caption(equivalent, help=source)
 
 
-def threshold_note(plan: Any) -> str | None:
-    """The regulatory compute-threshold note of a plan, when the library gives one (else None)."""
-    for key, value in plan.to_dict().items():
-        if "threshold" not in key or not value:
-            continue
-        if isinstance(value, str):
-            return value
-        if isinstance(value, dict):
-            note = value.get("note") or value.get("text") or value.get("message")
-            if note:
-                return str(note)
-    return None
+def threshold_note(plan: Any) -> tuple[str, bool] | None:
+    """The EU AI Act compute-threshold sentence of a plan (the library's), and whether it crosses one;
+    None when the plan carries no threshold check."""
+    check = getattr(plan, "eu_ai_act", None)
+    if check is None:
+        return None
+    from fmfootprint.planning.thresholds import threshold_note as note
+
+    return note(check.compute_flops), bool(check.exceeded)
 
 
 def read_json_upload(upload: Any, what: str = "file") -> Any:

@@ -194,9 +194,13 @@ with outputs:
     st.caption(f"Training compute {flops:.3g} FLOP · law: {law_label}")
     if choice.lifetime is not None:
         st.info(choice.text(), icon=":material/all_inclusive:")
-    threshold = ui.threshold_note(head)
-    if threshold:
-        st.info(threshold, icon=":material/gavel:")
+    threshold = ui.threshold_note(head)  # EU AI Act: 1e23 FLOP indicative GPAI, 1e25 FLOP systemic risk
+    if threshold is not None:
+        text, crossed = threshold
+        if crossed:
+            st.info(text, icon=":material/gavel:")
+        else:
+            st.caption(text)
     for warning in head.warnings:
         st.warning(f"Extrapolation: {warning}; the law was not fitted on runs this large or small.")
     if result.published_laws:

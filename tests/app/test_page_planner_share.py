@@ -132,3 +132,19 @@ def test_assumptions_have_human_labels_and_carbon_an_everyday_equivalent(page) -
     cite = cite_plan(at.session_state[ui.PLANNER_PLAN], region_name="Iowa")
     assert any(cite.markdown in m.value for m in at.markdown)
     assert format_count(at.session_state[ui.PLANNER_PLAN].params) in cite.markdown
+
+
+def test_the_eu_ai_act_threshold_note_is_shown(page) -> None:
+    from fmfootprint.planning.thresholds import threshold_note
+
+    at = page("planner")
+    result = at.session_state[ui.PLANNER_PLAN]  # 3.42e22 FLOP: below both thresholds, a caption
+    assert threshold_note(result.compute_flops) in [c.value for c in at.caption]
+    at.selectbox(key="budget_kind").select("compute_flops").run()
+    at.text_input(key="budget_compute_flops").set_value("2e25").run()
+    assert not at.exception
+    big = at.session_state[ui.PLANNER_PLAN]
+    assert big.eu_ai_act.exceeded == ("gpai_indicative", "systemic_risk_presumption")
+    note = threshold_note(big.compute_flops)
+    assert "presumption of systemic risk" in note
+    assert note in [i.value for i in at.info]  # crossed: an info box, not a caption
