@@ -64,3 +64,26 @@ def test_a_factor_off_by_two_fails_the_held_back_check() -> None:
         measured_wh = float(row["measured_j_per_output_token"]) * result.output_tokens / 3600.0
         outside += not low_wh <= measured_wh <= high_wh
     assert outside >= 4
+
+
+WIDER = [
+    dict(row, half="wider_check")
+    for row in csv.DictReader(
+        (Path(__file__).parents[1] / "data" / "inference" / "mlenergy_v3_llama.csv").open()
+    )
+]
+
+
+def test_wider_check_on_every_ml_energy_v3_llama_configuration() -> None:
+    # Every Llama 3.1 8B/70B/405B lm-arena-chat configuration of the ML.ENERGY v3 data (69 rows), none used
+    # to calibrate. docs/methodology.md states the result: the H100 rows hold (>= 80 % within x1.5 and in
+    # range); the B200 rows do not (the model underestimates B200 at small batches), so the whole set
+    # does not meet the 80 % bar. This test pins the claim about H100 and the size of the set.
+    results = compare(WIDER)
+    assert len(results) == 69
+    h100 = [item for item in results if "-H100x" in item.id]
+    assert len(h100) == 31
+    assert sum(item.within_1_5 for item in h100) / len(h100) >= 0.8
+    assert sum(item.in_range for item in h100) / len(h100) >= 0.8
+    everything = sum(item.within_1_5 for item in results) / len(results)
+    assert 0.5 <= everything < 0.8  # as documented: 42 of 69; a change of the model must update the docs
