@@ -1,13 +1,14 @@
 """The transformers and Lightning callbacks.
 
 transformers is tested through its real ``CallbackHandler`` (the dispatch the ``Trainer`` uses; it
-installs without torch). Lightning needs torch (hundreds of MB), too heavy for CI: its callback is tested
-against the documented hook protocol (``on_fit_start/on_fit_end/on_exception(trainer, pl_module, ...)``,
-``trainer.local_rank``, ``trainer.default_root_dir``), and against the real base class when installed.
+installs without torch). Lightning is tested with a real ``Trainer.fit`` on CPU (the dev extra pins the
+CPU build of torch), and against its documented hook protocol. Neither callback holds training back for
+the probe: a CPU/RAM meter whose start blocks until the test releases it shows the hook returning first.
 """
 
 from __future__ import annotations
 
+import threading
 import time
 from pathlib import Path
 from types import SimpleNamespace
@@ -101,3 +102,91 @@ def test_lightning_base_class_when_installed() -> None:
     if base is None:
         pytest.skip("Lightning not installed (needs torch); protocol tested above")
     assert issubclass(pl_integration.FootprintCallback, base)
+
+
+class _SlowHost(FakeHost):
+    """A CPU/RAM meter whose start blocks until ``release`` is set (a slow codecarbon probe)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.release = threading.Event()
+        self.order: list[str] = []
+
+    def start(self) -> None:
+        self.order.append("probe started")
+        self.release.wait(60)
+        self.order.append("probe done")
+        super().start()
+
+
+@pytest.mark.parametrize("framework", ["transformers", "lightning"])
+def test_the_callbacks_do_not_wait_for_the_probe(tmp_path: Path, framework: str) -> None:
+    host = _SlowHost()
+    options = {**_options(), "host": host}
+    if framework == "transformers":
+        pytest.importorskip("transformers")
+        from transformers.trainer_callback import TrainerControl, TrainerState
+
+        from fmfootprint.measure.integrations.transformers import FootprintCallback
+
+        callback = FootprintCallback(output_dir=tmp_path, **options)
+        args = SimpleNamespace(output_dir=str(tmp_path))
+        callback.on_train_begin(args, TrainerState(), TrainerControl())
+    else:
+        callback = pl_integration.FootprintCallback(output_dir=tmp_path, **options)
+        callback.on_fit_start(SimpleNamespace(local_rank=0, default_root_dir=str(tmp_path)), None)
+    host.order.append("training started")  # the hook returned while the probe was still blocked
+    assert "probe done" not in host.order
+    host.release.set()
+    deadline = time.monotonic() + 60
+    while "probe done" not in host.order and time.monotonic() < deadline:
+        time.sleep(0.01)  # let the probe finish, so that the session is measured
+    callback._stop(0) if framework == "lightning" else callback.on_train_end(args, None, None)
+    assert host.order[-1] == "probe done" or host.order.index("training started") < host.order.index(
+        "probe done"
+    )
+    assert callback.summary is not None
+    assert callback.summary.exit_code == 0
+
+
+def test_lightning_callback_in_a_real_trainer_fit(tmp_path: Path) -> None:
+    torch = pytest.importorskip("torch")
+    lightning = pytest.importorskip("lightning")
+    from torch.utils.data import DataLoader, TensorDataset
+
+    class Tiny(lightning.LightningModule):
+        def __init__(self, fail: bool = False) -> None:
+            super().__init__()
+            self.layer = torch.nn.Linear(4, 1)
+            self.fail = fail
+
+        def training_step(self, batch, batch_idx):  # type: ignore[no-untyped-def]
+            if self.fail and batch_idx == 1:
+                raise RuntimeError("diverged")
+            x, y = batch
+            return torch.nn.functional.mse_loss(self.layer(x), y)
+
+        def configure_optimizers(self):  # type: ignore[no-untyped-def]
+            return torch.optim.SGD(self.parameters(), lr=0.1)
+
+    data = DataLoader(TensorDataset(torch.randn(32, 4), torch.randn(32, 1)), batch_size=8)
+    quiet = {"accelerator": "cpu", "devices": 1, "max_epochs": 2, "logger": False,
+             "enable_progress_bar": False, "enable_checkpointing": False,
+             "enable_model_summary": False}  # fmt: skip
+    callback = pl_integration.FootprintCallback(**_options())
+    assert isinstance(callback, lightning.pytorch.callbacks.Callback)
+    trainer = lightning.Trainer(default_root_dir=str(tmp_path), callbacks=[callback], **quiet)
+    trainer.fit(Tiny(), data)
+    assert trainer.global_step == 8  # 2 epochs of 4 batches: training ran to the end
+    assert callback.summary is not None
+    assert callback.summary.exit_code == 0
+    assert callback.summary.complete
+    (summary_file,) = (tmp_path / "footprint").glob("*.summary.json")
+    assert summary_file.stat().st_size > 0
+
+    failing = pl_integration.FootprintCallback(output_dir=tmp_path / "failing", **_options())
+    trainer = lightning.Trainer(default_root_dir=str(tmp_path), callbacks=[failing], **quiet)
+    with pytest.raises(RuntimeError, match="diverged"):
+        trainer.fit(Tiny(fail=True), data)
+    assert failing.summary is not None
+    assert failing.summary.exit_code == 1  # on_exception stopped the tracker with the failure's code

@@ -9,6 +9,9 @@ The tracker starts in ``on_fit_start`` and stops in ``on_fit_end``, or in ``on_e
 1 (130 for KeyboardInterrupt), on ``trainer.local_rank == 0`` only: one tracker per node. Files go to
 ``<trainer.default_root_dir>/footprint`` unless ``output_dir`` is given.
 
+``on_fit_start`` returns at once: the tracker's ``start(wait=False)`` writes the start record and brings
+NVML and codecarbon up in its own thread, so the probe does not hold the first training step back.
+
 Lightning is optional: the base class is ``lightning.pytorch.callbacks.Callback`` (or
 ``pytorch_lightning.callbacks.Callback``) when installed, else a plain object with the same hook methods.
 """
@@ -21,8 +24,8 @@ from typing import Any
 from fmfootprint.measure.summary import RunSummary
 from fmfootprint.measure.tracker import Tracker, exit_code_of
 
-# Lightning is optional and not in the dev extras, so mypy usually sees it as a missing (Any) module; the
-# ignores below apply only where it is installed, hence ``unused-ignore`` beside each code.
+# Lightning is optional (in the dev extras, with the CPU build of torch); mypy sees it as a missing (Any)
+# module where it is not installed, hence ``unused-ignore`` beside each code.
 try:
     from lightning.pytorch.callbacks import Callback as _Base
 except ImportError:
@@ -61,7 +64,9 @@ class FootprintCallback(_Base):  # type: ignore[misc, unused-ignore]
             getattr(trainer, "default_root_dir", None) or ".", "footprint"
         )
         self.tracker = Tracker(folder, local_rank=0, **self.tracker_options)
-        self.tracker.start()
+        # Training starts now: NVML and codecarbon come up in the tracker's thread (bounded), and the
+        # summary says how long each part went unmeasured, instead of holding the first step back.
+        self.tracker.start(wait=False)
 
     def on_fit_end(self, trainer: Any, pl_module: Any) -> None:
         self._stop(0)

@@ -11,6 +11,9 @@ Its files go to ``<args.output_dir>/footprint`` unless ``output_dir`` is given. 
 Trainer calls no further event; the tracker then writes its summary at interpreter exit (exit code
 unknown), and its log is complete up to the last interval either way.
 
+``on_train_begin`` returns at once (``Tracker.start(wait=False)``): NVML and codecarbon come up in the
+tracker's thread, and the summary records the seconds each part missed.
+
 Do not also enable transformers' ``codecarbon`` reporting (``report_to="all"`` in transformers 4 adds it
 whenever codecarbon is installed): that would run two trackers.
 
@@ -61,7 +64,9 @@ class FootprintCallback(_Base):
         folder = self.output_dir or os.path.join(getattr(args, "output_dir", None) or ".", "footprint")
         # The Trainer knows which process is the node's main one; the environment may not.
         self.tracker = Tracker(folder, local_rank=0, **self.tracker_options)
-        self.tracker.start()
+        # Training starts now: NVML and codecarbon come up in the tracker's thread (bounded), and the
+        # summary says how long each part went unmeasured, instead of holding the first step back.
+        self.tracker.start(wait=False)
 
     def on_train_end(self, args: Any, state: Any, control: Any, **kwargs: Any) -> None:
         if self.tracker is None:
