@@ -114,7 +114,10 @@ GA_EMPTY_LOCATION_FIXES = _place_codes("ga_empty_location_fix")  # empty locatio
 GCP_TTM_PUE = {r["region"]: (float(r["pue"]), CITATIONS[r["source"]]) for r in read_table("gcp_pue.csv")}
 _PROVIDERS = read_table("providers.csv")
 # provider -> (average PUE, citation template); provider -> (fleet WUE [L/kWh], citation, year).
-PROVIDER_PUE = {r["provider"]: (float(r["pue"]), CITATIONS[r["pue_source"]]) for r in _PROVIDERS}
+# provider -> (PUE, citation, report year); "meta" has no cloud regions (listed in defaults.csv only).
+PROVIDER_PUE = {
+    r["provider"]: (float(r["pue"]), CITATIONS[r["pue_source"]], int(r["pue_year"])) for r in _PROVIDERS
+}
 PROVIDER_WUE = {
     r["provider"]: (float(r["wue_l_per_kwh"]), CITATIONS[r["wue_source"]], int(r["wue_year"]))
     for r in _PROVIDERS
@@ -429,7 +432,7 @@ def cloud_row(
     ewif: Mapping[str, float],
 ) -> dict[str, Any]:
     country_code = location.split("-")[0]
-    pue, pue_source = PROVIDER_PUE[provider]
+    pue, pue_source, _pue_year = PROVIDER_PUE[provider]
     row = {
         "provider": provider,
         "region": region,
@@ -440,8 +443,8 @@ def cloud_row(
         "region_source": region_source,
         "region_licence": region_licence,
         "pue": pue,
-        "pue_source": pue_source.format(provider=provider.upper(), pue=pue),
-        "pue_licence": "Apache-2.0",
+        "pue_source": pue_source,
+        "pue_licence": "fact",
         "wue_l_per_kwh": None,
         "wue_source": "",
         "wue_licence": "",
@@ -481,7 +484,7 @@ def build_gcp(sources: Path, places, ewif) -> list[dict[str, Any]]:
         )
         if region in GCP_TTM_PUE:
             pue, pue_source = GCP_TTM_PUE[region]
-            row.update(pue=pue, pue_source=pue_source)
+            row.update(pue=pue, pue_source=pue_source, pue_licence="Apache-2.0")
         rows.append(row)
     return rows
 
@@ -627,7 +630,9 @@ def zone_of(provider: str, region: str, location: str, zones: set[str]) -> tuple
     return "", ""
 
 
-def build_defaults(sources: Path, countries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def build_defaults(sources: Path, countries: list[dict[str, Any]], facts: str) -> list[dict[str, Any]]:
+    # provider fleet figures quoted in facts.md §D 4a
+    check_in_facts(facts, *(v[0] for v in PROVIDER_PUE.values()), *(v[0] for v in PROVIDER_WUE.values()))
     total = sum(r["generation_twh"] for r in countries)
     world = sum(r["generation_twh"] * r["intensity_g_per_kwh"] for r in countries) / total
     years = sorted({r["year"] for r in countries})
@@ -681,17 +686,17 @@ def build_defaults(sources: Path, countries: list[dict[str, Any]]) -> list[dict[
             "status": "V",
         },
     ]
-    for provider, (pue, pue_source) in PROVIDER_PUE.items():
+    for provider, (pue, pue_source, pue_year) in PROVIDER_PUE.items():
         rows.append(
             {
                 "parameter": f"{provider}_pue",
                 "value": pue,
                 "unit": "-",
-                "basis": "",
-                "year": 2023,
-                "source": pue_source.format(provider=provider.upper(), pue=pue),
-                "licence": "Apache-2.0",
-                "status": "V",
+                "basis": "fleet average",
+                "year": pue_year,
+                "source": pue_source,
+                "licence": "fact",
+                "status": "V2",
             }
         )
     for provider, (wue, source, year) in PROVIDER_WUE.items():
@@ -704,7 +709,7 @@ def build_defaults(sources: Path, countries: list[dict[str, Any]]) -> list[dict[
                 "year": year,
                 "source": source,
                 "licence": "fact",
-                "status": "V" if provider == "aws" else "V2",
+                "status": "V2",
             }
         )
     return rows
@@ -981,7 +986,7 @@ def build(shared: Path, out: Path) -> dict[str, int]:
             grid / "electricitymaps_zones.csv", EMAPS_COLUMNS, zones
         ),
         "grid_intensity/defaults.csv": write_csv(
-            grid / "defaults.csv", DEFAULT_COLUMNS, build_defaults(sources, countries)
+            grid / "defaults.csv", DEFAULT_COLUMNS, build_defaults(sources, countries, facts)
         ),
         "hardware/accelerators.csv": write_csv(
             hardware / "accelerators.csv", ACCELERATOR_COLUMNS, build_accelerators(sources, facts)

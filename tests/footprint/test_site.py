@@ -74,7 +74,8 @@ def test_a_cloud_region_without_its_own_pue_takes_its_provider_fleet_pue(monkeyp
     site = resolve_site("aws:us-east-1")
     assert site.pue == defaults.provider_pue["aws"]
     assert site.origins["pue"] == "provider"
-    assert site.sources["pue"] == f"aws fleet: {defaults.provider_pue_source}"
+    assert site.sources["pue"] == f"aws fleet: {(defaults.provider_pue_sources or {})['aws']}"
+    assert "AWS sustainability" in site.sources["pue"]
     assert resolve_site("aws:us-east-1", pue=1.4).origins["pue"] == "given"
 
 

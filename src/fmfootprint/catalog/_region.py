@@ -111,7 +111,9 @@ class GridDefaults:
     ewif_l_per_kwh : float
         Off-site EWIF of unknown electricity [L/kWh].
     provider_pue : dict
-        Fleet PUE per cloud provider [-].
+        Fleet PUE per cloud provider [-], from each provider's most recent report.
+    provider_pue_sources : dict
+        Citation (report and year) of each provider's fleet PUE.
     world_intensity_year : int or None
         Newest year among the country values averaged.
     world_intensity_basis : str
@@ -128,6 +130,7 @@ class GridDefaults:
     ewif_source: str
     provider_pue: dict[str, float]
     provider_pue_source: str
+    provider_pue_sources: dict[str, str] | None = None
     world_intensity_year: int | None = None
     world_intensity_basis: str = "lifecycle"
 

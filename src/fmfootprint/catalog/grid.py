@@ -433,7 +433,10 @@ def grid_defaults() -> GridDefaults:
         ewif_l_per_kwh=float(rows["ewif_l_per_kwh"]["value"]),
         ewif_source=rows["ewif_l_per_kwh"]["source"],
         provider_pue=provider_pue,
-        provider_pue_source=rows["aws_pue"]["source"].split(":")[0],
+        provider_pue_source="provider fleet PUE (sustainability reports, see provider_pue_sources)",
+        provider_pue_sources={
+            p: f"{rows[f'{p}_pue']['source']} [{rows[f'{p}_pue']['year']}]" for p in PROVIDERS
+        },
         world_intensity_year=int(rows["world_intensity_g_per_kwh"]["year"]),
         world_intensity_basis=rows["world_intensity_g_per_kwh"]["basis"],
     )

@@ -232,7 +232,8 @@ def _resolve(key: str, given: float | None, region: Region | None) -> tuple[floa
     provider = region.provider if region is not None else None
     if key == "pue" and provider is not None and provider in defaults.provider_pue:
         fleet = defaults.provider_pue[provider]
-        return float(fleet), "provider", f"{provider} fleet: {defaults.provider_pue_source}"
+        cited = (defaults.provider_pue_sources or {}).get(provider, defaults.provider_pue_source)
+        return float(fleet), "provider", f"{provider} fleet: {cited}"
     fallbacks = {
         "grid_intensity_g_per_kwh": (defaults.world_intensity_g_per_kwh, defaults.world_intensity_source),
         "pue": (defaults.pue, defaults.pue_source),
