@@ -109,3 +109,11 @@ def test_rate_inference_and_training(capsys: pytest.CaptureFixture[str]) -> None
     assert training["label"] == "D"
     assert main(["rate", "--energy-wh-per-1000", "5", "--params", "7e9"]) == 0
     assert "**A**" in capsys.readouterr().out
+
+
+def test_accelerator_scope_is_not_rated(capsys: pytest.CaptureFixture[str]) -> None:
+    payload = _json(capsys, *ARGS, "--batch", "8", "--scope", "accelerator")
+    assert payload["rating"] is None
+    assert payload["energy_it_wh_per_query"] == pytest.approx(payload["energy_accelerator_wh_per_query"])
+    assert main([*ARGS, "--batch", "8", "--scope", "accelerator"]) == 0
+    assert "no energy rating" in capsys.readouterr().out

@@ -113,13 +113,21 @@ def run(args: argparse.Namespace) -> int:
         ewif_l_per_kwh=args.ewif,
         kv_bytes_per_token=args.kv_bytes_per_token,
     )
-    label = rate_inference(result.energy_wh_per_1000_queries, params=result.params, task=args.task)
-    payload = {**result.to_dict(), "rating": label.to_dict()}
+    # The rating's measure is facility energy in scope "full" (docs/rating.md).
+    label = (
+        rate_inference(result.energy_wh_per_1000_queries, params=result.params, task=args.task)
+        if result.scope == "full"
+        else None
+    )
+    payload = {**result.to_dict(), "rating": label.to_dict() if label is not None else None}
     if args.json:
         print_json(payload)
         return 0
     print_rows(payload)
-    sys.stdout.write(f"\n{card_line(label)}\n")
+    if label is not None:
+        sys.stdout.write(f"\n{card_line(label)}\n")
+    else:
+        sys.stdout.write("\nno energy rating: it rates scope full (docs/rating.md)\n")
     for warning in result.warnings:
         sys.stdout.write(f"warning: {warning}\n")
     sys.stdout.write("\nassumptions:\n")

@@ -152,7 +152,7 @@ class InferenceResult:
         stage : str, optional
             Stage name, default ``"inference"``.
         """
-        count = _validate.bounded("inference_tokens", queries)
+        count = _validate.positive("queries", queries)
         name = check_stage(stage)
 
         def kwh(value_wh: float) -> float:
