@@ -110,7 +110,11 @@ class Prometheus:
                     raise RuntimeError((self.root / "log").read_text()[-2000:]) from None
                 return False
 
-        wait_for(ready, "prometheus")
+        try:
+            wait_for(ready, "prometheus")
+        except BaseException:
+            self.stop()
+            raise
 
     def stop(self) -> None:
         self.process.terminate()
