@@ -96,3 +96,18 @@ def test_estimate_uses_the_pjm_zone_and_a_pinned_year(capsys):
     assert json.loads(capsys.readouterr().out)["grid_intensity_g_per_kwh"] == 401
     assert main([*base, "--region", "US-IA", "--data-year", "2023"]) == 2
     assert "2016 only" in capsys.readouterr().err
+
+
+def test_estimate_market_based_is_reported_next_to_the_location_based_figure(capsys):
+    base = ["estimate", "--gpu", "H100", "--gpus", "8", "--hours", "10", "--region", "gcp:europe-west1"]
+    assert main([*base, "--market-based", "--json"]) == 0
+    payload = json.loads(capsys.readouterr().out)
+    market = payload["market_based"]
+    assert market["location_co2e_kg"] == payload["co2e_operational_kg"]
+    assert market["market_co2e_kg"] == pytest.approx(payload["co2e_operational_kg"] * (1 - 0.84))
+    assert main([*base, "--cfe-fraction", "0.5"]) == 0
+    out = capsys.readouterr().out
+    assert "market-based CO2e operational" in out
+    assert "location-based" in out
+    assert main(["estimate", "--gpu", "H100", "--hours", "1", "--region", "FR", "--market-based"]) == 2
+    assert "--cfe-fraction" in capsys.readouterr().err

@@ -179,6 +179,18 @@ def register(subparsers: Any) -> None:
         help="also run a seeded Monte Carlo of N samples over the stated ranges (5th/50th/95th percentiles)",
     )
     p.add_argument("--seed", metavar="S", type=seed, default=0, help="seed of the Monte Carlo (default 0)")
+    p.add_argument(
+        "--market-based",
+        action="store_true",
+        help="also report market-based operational carbon, next to the location-based figure, from the "
+        "provider-published carbon-free-energy share (Google CFE of GCP regions) or --cfe-fraction",
+    )
+    p.add_argument(
+        "--cfe-fraction",
+        metavar="F",
+        type=float,
+        help="carbon-free-energy share 0-1 for the market-based figure (implies --market-based)",
+    )
     p.add_argument("--json", action="store_true", help="print the result as JSON")
     # The library's names that are not a flag's dest (monte_carlo's n), for the error messages.
     p.set_defaults(func=run, library_names={"n": "samples"})
@@ -191,6 +203,12 @@ def run(args: argparse.Namespace) -> int:
         from fmfootprint.footprint.uncertainty import monte_carlo
 
         payload["uncertainty"] = monte_carlo(result, args.samples, seed=args.seed).to_dict()
+    market = None
+    if args.market_based or args.cfe_fraction is not None:
+        from fmfootprint.footprint.market import market_based
+
+        market = market_based(result, args.cfe_fraction)
+        payload["market_based"] = market.to_dict()  # next to, never instead of, the location-based figure
     if args.json:
         print_json(payload)
         return 0
@@ -214,6 +232,12 @@ def run(args: argparse.Namespace) -> int:
         )
         where = f"{result.region} has none" if result.region else "no region given"
         sys.stdout.write(f"\ndefaults used ({where}): {named}; sources under assumptions\n")
+    if market is not None:
+        sys.stdout.write(
+            f"\nmarket-based CO2e operational: {format_number(market.market_co2e_kg, digits=4)} kg "
+            f"(CFE {market.cfe_fraction:.0%}, {market.cfe_source}); location-based "
+            f"{format_number(market.location_co2e_kg, digits=4)} kg above stays the estimate's figure\n"
+        )
     if "uncertainty" in payload:
         mc = payload["uncertainty"]
         sys.stdout.write(
