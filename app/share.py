@@ -169,12 +169,13 @@ def as_json(payload: Any) -> str:
 
 
 def downloads(items: Sequence[tuple[str, Callable[[], str], str, str]]) -> None:
-    """Download buttons in a wrapping row: (label, content builder, file name, MIME type) each."""
+    """Download buttons in a wrapping row: (label, content builder, file name, MIME type) each. The builder
+    runs only when its button is clicked (Streamlit's deferred download), not on every rerun."""
     with st.container(horizontal=True, key="downloads"):
         for label, build, file_name, mime in items:
             st.download_button(
                 label,
-                build(),
+                build,
                 file_name=file_name,
                 mime=mime,
                 key=f"download_{file_name}",
