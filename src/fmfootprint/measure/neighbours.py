@@ -117,6 +117,7 @@ class Neighbours:
         self.hostname = hostname
         self.start_unix = start_unix
         self.folder = Path(folder) if folder is not None else registry_dir()
+        self.folder.mkdir(parents=True, exist_ok=True)
         self.path = self.folder / f"{hostname}.{os.getpid()}.{session_id}.json"
         self.seen: dict[str, dict[str, Any]] = {}  # session id -> its latest entry
         self._last_scan = 0.0
