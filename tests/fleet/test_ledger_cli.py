@@ -30,7 +30,8 @@ def test_record_tracked_and_ingested_runs(tmp_path: Path, capsys: pytest.Capture
     sacct = DATA / "fleet" / "sacct_4242_pipe.txt"
     argv = ["ingest", "sacct", str(sacct), "--job", "4242", "--project", "tiny", "--ledger", db]
     summary = run_json([*argv, "--output", str(tmp_path / "job.summary.json"), "--json"], capsys)
-    assert summary["method"] == "slurm_acct"
+    assert summary["gpu_energy_method"] == "slurm_acct"
+    assert summary["method"] == "measured"
     noplugin = DATA / "fleet" / "sacct_5151_noplugin_pipe.txt"
     empty = run_json(
         ["ingest", "sacct", str(noplugin), "--job", "5151", "--project", "tiny", "--ledger", db, "--json"],

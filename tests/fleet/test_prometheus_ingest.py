@@ -99,7 +99,8 @@ def test_ingest_reproduces_the_exporter(start_prometheus, tmp_path: Path, capsys
             kepler_host_label="Hostname",
         )
         expected_j = sum(truth_j.values())
-        assert summary.method == "dcgm_prometheus"
+        assert summary.gpu_energy_method == "dcgm_prometheus"
+        assert summary.method == "measured"  # the card counts it as measured
         assert summary.n_gpus == 3
         assert summary.gpu_energy_kwh * J_PER_KWH == pytest.approx(expected_j, rel=0.01)
         assert summary.gpu_energy_kwh * J_PER_KWH == pytest.approx(expected_j, rel=1e-9)  # raw samples: exact

@@ -19,7 +19,9 @@ JOB_J = 57_636_000
 @pytest.mark.parametrize("name", ["sacct_4242_pipe.txt", "sacct_4242.json"])
 def test_job_energy_is_exact(name: str) -> None:
     summary = sacct_summary((DATA / name).read_text(), "4242", project="llm", region="FR")
-    assert summary.method == "slurm_acct"
+    assert summary.gpu_energy_method == "slurm_acct"
+    assert summary.method == "measured"
+    assert summary.to_stage().method == "measured"
     assert summary.energy_it_kwh == JOB_J / J_PER_KWH  # exactly: the allocation (or extern) record
     assert summary.energy_kwh == pytest.approx(summary.energy_it_kwh * summary.pue, rel=1e-12)
     assert summary.duration_s == 7200

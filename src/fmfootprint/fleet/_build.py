@@ -4,7 +4,9 @@ A per-GPU energy becomes the records of a tracker session (start, last sample, s
 :func:`~fmfootprint.measure.summary.session_summary`, one session per host, then
 :func:`~fmfootprint.measure.combine.combine`: conversion, embodied carbon and flags are the tracker's own.
 A per-job energy without a per-GPU split (Slurm) is converted directly with
-:func:`~fmfootprint.footprint.convert.convert`.
+:func:`~fmfootprint.footprint.convert.convert`. Either way the summary's ``method`` is ``"measured"`` (the
+card counts it as a measurement) and ``gpu_energy_method`` names the source: ``dcgm_prometheus``,
+``slurm_acct``.
 """
 
 from __future__ import annotations
@@ -91,7 +93,9 @@ def summary_from_gpus(
     run_id : str
         The run's id (session ids are ``<run_id>/<host>``).
     method : str
-        How the energy was obtained (``dcgm_prometheus``); the summary's ``method`` and each GPU's.
+        How the energy was obtained (``dcgm_prometheus``): the summary's ``gpu_energy_method`` and each
+        GPU's. The summary's ``method`` stays ``"measured"``, which is what the card and lifecycle sums
+        count it as (a cluster's meter is a measurement, not an estimate).
     start_unix_s, end_unix_s : float
         The window [s since the epoch].
     project, stage : str
@@ -148,7 +152,7 @@ def summary_from_gpus(
         stop = {"elapsed_s": duration_s, "gpus": finals, "exit_code": None}
         summaries.append(session_summary(start, last, stop))
     merged = combine(summaries)
-    return replace(merged, method=method, flags=tuple(dict.fromkeys([*merged.flags, *flags])))
+    return replace(merged, gpu_energy_method=method, flags=tuple(dict.fromkeys([*merged.flags, *flags])))
 
 
 def summary_from_job_energy(
@@ -236,5 +240,5 @@ def summary_from_job_energy(
         sessions=(run_id,),
         flags=tuple(dict.fromkeys(notes)),
         sources={**site.sources, "co2e_embodied_kg": "not counted: no GPU model in the accounting", **extra},
-        method=method,
+        method="measured",
     )

@@ -40,7 +40,7 @@ def footprint_metrics(summary: RunSummary) -> tuple[dict[str, float], dict[str, 
             metrics[f"footprint.{summary.stage}.{name}"] = float(value)
     tags = {
         "footprint.stage": summary.stage,
-        "footprint.method": summary.method,
+        "footprint.method": summary.gpu_energy_method if summary.method == "measured" else summary.method,
         "footprint.region": summary.region or "world default",
         "footprint.project": summary.project,
     }

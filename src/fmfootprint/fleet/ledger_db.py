@@ -147,7 +147,8 @@ def _row(
         rid = run_id or "+".join(sorted(item.sessions))
         if not rid:
             raise FootprintInputError("this run summary has no session id; give it a run id")
-        start, end, method = item.start_unix_s, item.end_unix_s, item.method
+        start, end = item.start_unix_s, item.end_unix_s
+        method = item.gpu_energy_method if item.method == "measured" else item.method  # nvml, dcgm, slurm
         labels = {"project": project or item.project, "stage": stage or item.stage, "region": item.region}
         n_flags, kind, source = len(item.flags), "run", item.to_dict()
         gpus: int | None = item.n_gpus

@@ -1,4 +1,4 @@
-"""A run summary (method ``dcgm_prometheus``) from energy counters a Prometheus server already scraped.
+"""A measured run summary (energy method ``dcgm_prometheus``) from the DCGM counters Prometheus scraped.
 
 NVIDIA's DCGM exporter publishes ``DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION``, each GPU's energy since the
 driver loaded, in millijoules, labelled ``gpu``, ``UUID``, ``modelName``, ``Hostname`` (and, with its HPC
@@ -253,7 +253,8 @@ def ingest_prometheus(
     Returns
     -------
     RunSummary
-        Method ``dcgm_prometheus``; GPU energy = Σ per-GPU counter increase (mJ → J); CPU/RAM from Kepler
+        ``gpu_energy_method`` ``dcgm_prometheus`` (``method`` ``measured``); GPU energy = Σ per-GPU
+        counter increase (mJ → J); CPU/RAM from Kepler
         where present, else unavailable (flagged, not 0).
     """
     t0, t1 = parse_time(start), parse_time(end)

@@ -1,4 +1,4 @@
-"""A run summary (method ``slurm_acct``) from Slurm's job accounting: ``sacct --json`` or ``sacct -P``.
+"""A measured run summary (energy method ``slurm_acct``) from Slurm's accounting (``sacct --json``/``-P``).
 
 Slurm's energy accounting (``AcctGatherEnergyType``: ``rapl``, ``ipmi``, ``gpu``, ``pm_counters``) reads
 node-level counters and stores joules per job step (``ConsumedEnergyRaw``; in ``--json`` the step's
@@ -192,7 +192,8 @@ def sacct_summary(
     Returns
     -------
     RunSummary
-        Method ``slurm_acct``; energy None (flagged) when the cluster did not measure it.
+        ``gpu_energy_method`` ``slurm_acct`` (``method`` ``measured``); energy None (flagged) when the
+        cluster did not measure it.
     """
     records = [r for r in parse_sacct(text, tz=tz) if r["job_id"] == str(job_id)]
     if not records:
