@@ -66,24 +66,44 @@ def register(subparsers: Any) -> None:
             "written 70e9, 70B or 1,000. Every value used is listed under assumptions; ranges are stated."
         ),
     )
-    p.add_argument("--params", required=True, type=quantity("--params"), help="total parameters (70e9)")
-    p.add_argument("--active-params", type=quantity("--active-params"), help="parameters per token (MoE)")
-    p.add_argument("--gpu", required=True, metavar="NAME", help="accelerator name (H100, B200, ...)")
-    p.add_argument("--input-tokens", required=True, type=quantity("--input-tokens"), help="prompt tokens")
     p.add_argument(
-        "--output-tokens", required=True, type=quantity("--output-tokens"), help="generated tokens"
+        "--params", metavar="N", required=True, type=quantity("--params"), help="total parameters (70e9)"
     )
-    p.add_argument("--batch", type=_batch, default="auto", help="batch size, or auto (default)")
+    p.add_argument(
+        "--active-params", metavar="N", type=quantity("--active-params"), help="parameters per token (MoE)"
+    )
+    p.add_argument("--gpu", required=True, metavar="NAME", help="accelerator name (H100, B200, ...)")
+    p.add_argument(
+        "--input-tokens", metavar="T", required=True, type=quantity("--input-tokens"), help="prompt tokens"
+    )
+    p.add_argument(
+        "--output-tokens",
+        metavar="T",
+        required=True,
+        type=quantity("--output-tokens"),
+        help="generated tokens",
+    )
+    p.add_argument(
+        "--batch", metavar="B|auto", type=_batch, default="auto", help="batch size, or auto (default)"
+    )
     p.add_argument("--precision", default="bf16", choices=("bf16", "fp8", "int4"), help="default bf16")
-    p.add_argument("--accelerators", type=int, help="accelerators per replica (default: enough to hold it)")
-    p.add_argument("--latency-target-s", type=float, help="latency target of --batch auto [s]")
+    p.add_argument(
+        "--accelerators", metavar="N", type=int, help="accelerators per replica (default: enough to hold it)"
+    )
+    p.add_argument("--latency-target-s", metavar="S", type=float, help="latency target of --batch auto [s]")
     p.add_argument("--scope", default="full", choices=("full", "accelerator"), help="default full")
     p.add_argument("--region", metavar="CODE", help="region code: FR, US-CA, aws:us-east-1, ...")
-    p.add_argument("--pue", type=float, help="power usage effectiveness (>= 1)")
-    p.add_argument("--grid-intensity", type=float, help="grid intensity [gCO2e/kWh]")
-    p.add_argument("--wue", type=float, help="on-site water usage effectiveness [L/kWh IT]")
-    p.add_argument("--ewif", type=float, help="off-site electricity water intensity [L/kWh]")
-    p.add_argument("--kv-bytes-per-token", type=float, help="KV-cache bytes per token (model config)")
+    p.add_argument("--pue", metavar="P", type=float, help="power usage effectiveness (>= 1)")
+    p.add_argument("--grid-intensity", metavar="G", type=float, help="grid intensity [gCO2e/kWh]")
+    p.add_argument(
+        "--wue", metavar="L_PER_KWH", type=float, help="on-site water usage effectiveness [L/kWh IT]"
+    )
+    p.add_argument(
+        "--ewif", metavar="L_PER_KWH", type=float, help="off-site electricity water intensity [L/kWh]"
+    )
+    p.add_argument(
+        "--kv-bytes-per-token", metavar="B", type=float, help="KV-cache bytes per token (model config)"
+    )
     p.add_argument(
         "--task", default="text-generation", choices=("text-generation", "reasoning"), help="rating class"
     )

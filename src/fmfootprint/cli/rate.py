@@ -21,16 +21,24 @@ def register(subparsers: Any) -> None:
         ),
     )
     p.add_argument(
-        "--energy-wh-per-1000", type=quantity("--energy-wh-per-1000"), help="facility Wh per 1,000 queries"
+        "--energy-wh-per-1000",
+        metavar="WH",
+        type=quantity("--energy-wh-per-1000"),
+        help="facility Wh per 1,000 queries",
     )
-    p.add_argument("--params", type=quantity("--params"), help="total parameters of the model (size class)")
+    p.add_argument(
+        "--params", metavar="N", type=quantity("--params"), help="total parameters of the model (size class)"
+    )
     p.add_argument(
         "--task", default="text-generation", choices=("text-generation", "reasoning"), help="inference class"
     )
     p.add_argument(
-        "--training-kwh", type=quantity("--training-kwh"), help="facility energy of a training run"
+        "--training-kwh",
+        metavar="KWH",
+        type=quantity("--training-kwh"),
+        help="facility energy of a training run",
     )
-    p.add_argument("--flops", type=quantity("--flops"), help="training compute [FLOP]")
+    p.add_argument("--flops", metavar="C", type=quantity("--flops"), help="training compute [FLOP]")
     p.add_argument("--json", action="store_true", help="print the label as JSON")
     p.set_defaults(
         func=run,
