@@ -133,3 +133,12 @@ def test_rows_round_trip(tmp_path: Path) -> None:
     ledger.record(summary(5))
     (row,) = ledger.rows()
     assert json.loads(json.dumps(row.to_dict()))["run_id"] == "run-000005"
+
+
+def test_mixed_stage_needs_a_stage(tmp_path: Path) -> None:
+    ledger = RunLedger(tmp_path / "d.db")
+    mixed = replace(summary(1), stage="mixed")
+    with pytest.raises(FootprintInputError, match="several stages"):
+        ledger.record(mixed)
+    assert ledger.record(mixed, stage="experiment")  # the alias, stored as the canonical stage
+    assert ledger.rows()[0].stage == "experiments"

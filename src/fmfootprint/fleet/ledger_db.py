@@ -165,8 +165,9 @@ def _row(
         )
     if len(rid) > 64:
         raise FootprintInputError(f"run id {rid[:20]!r}… is longer than 64 characters")
-    if labels["stage"] != "mixed":  # a combined summary of several stages keeps "mixed"
-        check_stage(str(labels["stage"]))
+    if labels["stage"] == "mixed":
+        raise FootprintInputError(f"run {rid!r} combines runs of several stages; give the stage it counts as")
+    labels["stage"] = check_stage(str(labels["stage"]))  # the canonical name ("experiment" -> "experiments")
     get = (lambda key: None) if figures is None else (lambda key: getattr(figures, key))
     return {
         "run_id": rid,
