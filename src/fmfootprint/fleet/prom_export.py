@@ -91,8 +91,9 @@ class PrometheusExporter:
         if port is not None:
             try:
                 server, _thread = start_http_server(port, addr=addr, registry=self.registry)
-            except OSError as exc:
-                self.warnings.append(f"Prometheus metrics not served on port {port}: {exc.strerror or exc}")
+            except (OSError, OverflowError) as exc:  # in use, not allowed, or not a port number
+                why = getattr(exc, "strerror", None) or exc
+                self.warnings.append(f"Prometheus metrics not served on port {port}: {why}")
             else:
                 self._server = server
                 self.port = int(server.server_port)
