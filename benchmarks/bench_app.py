@@ -6,6 +6,9 @@ Run: ``.venv/bin/python benchmarks/bench_app.py`` (``--json`` for machine-readab
    budget (so nothing is served from a cache) and re-executes the whole page — plan, estimates, 12 regions,
    carbon-optimal search, five plotly figures. The reference, timed side by side in the same process, is
    an AppTest rerun of a page that only writes one line: AppTest's own fixed cost. Target ≤ 300 ms.
+3. Tab switch (``--tabs-only``): in headless chromium, the time from a click on a chart tab to that tab's
+   chart drawn and the script run ended, cycling the planner's five tabs, against a two-tab page with one
+   small chart per tab served and switched the same way.
 2. Cold start: ``python -m streamlit run app/streamlit_app.py`` in a fresh process until the planner's
    first result is rendered in headless chromium (Playwright; skipped without /usr/bin/chromium), split
    into "server healthy" and "first render". Target < 5 s.
@@ -132,13 +135,83 @@ def bench_cold_start(script: Path = ENTRY, ready: str = "[data-testid='stMetricV
             return result
 
 
+# The chart title each planner tab draws (charts.py), what a switch waits for.
+TAB_TITLES = {
+    "Iso-FLOP curves": "Iso-FLOP curves",
+    "Loss vs compute": "Loss vs compute frontier",
+    "Footprint": "Training carbon",
+    "Across regions": "The same run across regions",
+    "Inference trade-off": "Size vs lifetime compute",
+}
+_REFERENCE_TABS = """import plotly.graph_objects as go
+import streamlit as st
+a, b = st.tabs(["Tab A", "Tab B"], key="tab", on_change="rerun")
+for tab, name in ((a, "Chart A"), (b, "Chart B")):
+    if tab.open:
+        with tab:
+            st.plotly_chart(go.Figure(go.Scatter(x=[1, 2], y=[1, 2])).update_layout(title=name))
+"""
+
+
+def _switch_times(page, titles: dict[str, str], rounds: int) -> list[float]:
+    """Seconds from a tab click until that tab's chart title is drawn and the script run has ended."""
+    times = []
+    names = list(titles)
+    for index in range(rounds * len(names)):
+        name = names[(index + 1) % len(names)]  # the first tab is open on arrival: start with the next
+        start = time.perf_counter()
+        page.get_by_role("tab", name=name).click()
+        page.wait_for_function(
+            "t => [...document.querySelectorAll('[data-testid=stPlotlyChart]')]"
+            ".some(c => c.textContent.includes(t))",
+            arg=titles[name],
+            timeout=60_000,
+        )
+        page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=60_000)
+        times.append(time.perf_counter() - start)
+    return times
+
+
+def bench_tab_switch(rounds: int = 3) -> dict[str, float]:
+    """Tab switch in the browser: click → the tab's chart drawn, the planner against a two-tab page."""
+    if not CHROMIUM.is_file():
+        return {}
+    from playwright.sync_api import sync_playwright
+
+    result: dict[str, float] = {}
+    with tempfile.TemporaryDirectory() as tmp, sync_playwright() as playwright:
+        reference = Path(tmp) / "tabs.py"
+        reference.write_text(_REFERENCE_TABS)
+        for label, script, titles in (
+            ("planner", ENTRY, TAB_TITLES),
+            ("reference", reference, {"Tab A": "Chart A", "Tab B": "Chart B"}),
+        ):
+            with streamlit_server(Path(tmp) / f"{label}.log", script) as base:
+                context = chromium_context(playwright, Path(tmp) / f"profile-{label}")
+                page = context.pages[0] if context.pages else context.new_page()
+                page.goto(f"{base}/")
+                page.wait_for_selector("[data-testid='stPlotlyChart']", timeout=60_000)
+                times = _switch_times(page, titles, rounds)
+                context.close()
+            result[f"{label}_switch_median_ms"] = statistics.median(times) * 1000.0
+            result[f"{label}_switches"] = float(len(times))
+    result["ratio_to_reference"] = result["planner_switch_median_ms"] / result["reference_switch_median_ms"]
+    return result
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     quick = os.environ.get("FMFOOTPRINT_BENCH_QUICK") == "1"  # set by run_all.py --quick
     parser.add_argument("--repeats", type=int, default=10 if quick else 30)
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--cold-repeats", type=int, default=1 if quick else 3)
+    parser.add_argument("--tabs-only", action="store_true", help="only the browser tab-switch benchmark")
+    parser.add_argument("--tab-rounds", type=int, default=1 if quick else 3)
     args = parser.parse_args()
+    if args.tabs_only:
+        tabs = bench_tab_switch(args.tab_rounds)
+        print(json.dumps(tabs, indent=2) if args.json else _tabs_line(tabs))
+        return
     # Cold starts alternate between the planner and a one-metric reference page; medians are reported.
     planner_runs, reference_runs = [], []
     with tempfile.TemporaryDirectory() as tmp:
@@ -188,6 +261,17 @@ def main() -> None:
     print(
         f"server side only (fresh interpreter → first run of the script, AppTest): planner "
         f"{cold['server_first_run_s']:.2f} s, one-metric page {cold['server_first_run_reference_s']:.2f} s"
+    )
+    print(_tabs_line(bench_tab_switch(args.tab_rounds)))
+
+
+def _tabs_line(tabs: dict[str, float]) -> str:
+    if not tabs:
+        return "tab switch: skipped (no chromium)"
+    return (
+        "tab switch in the browser (click → chart drawn): planner median "
+        f"{tabs['planner_switch_median_ms']:.0f} ms over {tabs['planner_switches']:.0f} switches; a two-tab one-chart page "
+        f"{tabs['reference_switch_median_ms']:.0f} ms; ratio {tabs['ratio_to_reference']:.1f}x"
     )
 
 
