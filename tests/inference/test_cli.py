@@ -85,6 +85,11 @@ def test_text_output_shows_ranges_rating_and_assumptions(capsys: pytest.CaptureF
             "unknown accelerator",
         ),
         ([*ARGS, "--accelerators", "1"], "do not fit"),
+        (
+            ["inference", "--params", "7e9", "--gpu", "V100", "--input-tokens", "9", "--output-tokens", "9"],
+            "give --peak-tflops",
+        ),
+        ([*ARGS, "--tdp-w", "-3"], "--tdp-w must be > 0"),
         (["rate", "--params", "7e9"], "give --energy-wh-per-1000"),
         (["rate", "--energy-wh-per-1000", "10"], "needs --params"),
     ],
@@ -117,3 +122,12 @@ def test_accelerator_scope_is_not_rated(capsys: pytest.CaptureFixture[str]) -> N
     assert payload["energy_it_wh_per_query"] == pytest.approx(payload["energy_accelerator_wh_per_query"])
     assert main([*ARGS, "--batch", "8", "--scope", "accelerator"]) == 0
     assert "no energy rating" in capsys.readouterr().out
+
+
+def test_accelerator_figures_can_be_given(capsys: pytest.CaptureFixture[str]) -> None:
+    # V100 has no bf16 peak in the catalog: --peak-tflops supplies it; --tdp-w overrides the catalog's.
+    argv = ["inference", "--params", "7e9", "--gpu", "V100", "--input-tokens", "9", "--output-tokens", "9"]
+    payload = _json(capsys, *argv, "--peak-tflops", "125", "--tdp-w", "250", "--batch", "4")
+    used = {item["name"]: item for item in payload["assumptions"]}
+    assert used["peak_tflops_bf16"]["value"] == 125
+    assert used["tdp_w"]["source"] == "given"

@@ -105,6 +105,15 @@ def register(subparsers: Any) -> None:
         "--kv-bytes-per-token", metavar="B", type=float, help="KV-cache bytes per token (model config)"
     )
     p.add_argument(
+        "--tdp-w", metavar="W", type=float, help="TDP per accelerator [W] (instead of the catalog's)"
+    )
+    p.add_argument("--memory-gb", metavar="GB", type=float, help="memory per accelerator [GB]")
+    p.add_argument("--memory-bandwidth-tb-s", metavar="TB_S", type=float, help="memory bandwidth [TB/s]")
+    p.add_argument(
+        "--peak-tflops", metavar="T", type=float, help="dense peak TFLOP/s at the compute precision"
+    )
+    p.add_argument("--embodied-kg-per-gpu", metavar="K", type=float, help="embodied kgCO2e per accelerator")
+    p.add_argument(
         "--task", default="text-generation", choices=("text-generation", "reasoning"), help="rating class"
     )
     p.add_argument("--json", action="store_true", help="print the result as JSON")
@@ -132,6 +141,11 @@ def run(args: argparse.Namespace) -> int:
         wue_l_per_kwh=args.wue,
         ewif_l_per_kwh=args.ewif,
         kv_bytes_per_token=args.kv_bytes_per_token,
+        tdp_w=args.tdp_w,
+        memory_gb=args.memory_gb,
+        memory_bandwidth_tb_s=args.memory_bandwidth_tb_s,
+        peak_tflops=args.peak_tflops,
+        embodied_kg_per_gpu=args.embodied_kg_per_gpu,
     )
     # The rating's measure is facility energy in scope "full" (docs/rating.md).
     label = (

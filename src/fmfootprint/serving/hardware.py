@@ -44,13 +44,13 @@ def resolve_hardware(
         if given is not None:
             notes.append(Assumption(label, given, unit, "given"))
             return given
-        if catalog is None:
-            flag = "--" + label.replace("_", "-")
-            raise FootprintInputError(f"{acc.name} has no {label} in the catalog; give {flag}")
+        if catalog is None:  # name the keyword of inference() that gives it
+            keyword = "peak_tflops" if label.startswith("peak_tflops") else label
+            raise FootprintInputError(f"{acc.name} has no {label} in the catalog; give {keyword}")
         notes.append(Assumption(label, catalog, unit, source))
         return catalog
 
-    tdp = pick("tdp_w", _opt(_validate.bounded, "power_w", tdp_w), acc.tdp_w, "W", acc.source)
+    tdp = pick("tdp_w", _opt(_validate.positive, "tdp_w", tdp_w), acc.tdp_w, "W", acc.source)
     memory = pick(
         "memory_gb", _opt(_validate.positive, "memory_gb", memory_gb), acc.memory_gb, "GB", acc.source
     )
