@@ -270,7 +270,8 @@ def _tabs_line(tabs: dict[str, float]) -> str:
         return "tab switch: skipped (no chromium)"
     return (
         "tab switch in the browser (click → chart drawn): planner median "
-        f"{tabs['planner_switch_median_ms']:.0f} ms over {tabs['planner_switches']:.0f} switches; a two-tab one-chart page "
+        f"{tabs['planner_switch_median_ms']:.0f} ms over {tabs['planner_switches']:.0f} switches; "
+        "a two-tab one-chart page "
         f"{tabs['reference_switch_median_ms']:.0f} ms; ratio {tabs['ratio_to_reference']:.1f}x"
     )
 
