@@ -86,7 +86,17 @@ def test_text_output_shows_ranges_rating_and_assumptions(capsys: pytest.CaptureF
         ),
         ([*ARGS, "--accelerators", "1"], "do not fit"),
         (
-            ["inference", "--params", "7e9", "--gpu", "V100", "--input-tokens", "9", "--output-tokens", "9"],
+            [
+                "inference",
+                "--params",
+                "7e9",
+                "--gpu",
+                "RTX A6000",
+                "--input-tokens",
+                "9",
+                "--output-tokens",
+                "9",
+            ],
             "give --peak-tflops",
         ),
         ([*ARGS, "--tdp-w", "-3"], "--tdp-w must be > 0"),
@@ -125,9 +135,19 @@ def test_accelerator_scope_is_not_rated(capsys: pytest.CaptureFixture[str]) -> N
 
 
 def test_accelerator_figures_can_be_given(capsys: pytest.CaptureFixture[str]) -> None:
-    # V100 has no bf16 peak in the catalog: --peak-tflops supplies it; --tdp-w overrides the catalog's.
-    argv = ["inference", "--params", "7e9", "--gpu", "V100", "--input-tokens", "9", "--output-tokens", "9"]
-    payload = _json(capsys, *argv, "--peak-tflops", "125", "--tdp-w", "250", "--batch", "4")
+    # RTX A6000 has no 16-bit peak in the catalog: --peak-tflops supplies it; --tdp-w overrides the catalog's.
+    argv = [
+        "inference",
+        "--params",
+        "7e9",
+        "--gpu",
+        "RTX A6000",
+        "--input-tokens",
+        "9",
+        "--output-tokens",
+        "9",
+    ]
+    payload = _json(capsys, *argv, "--peak-tflops", "155", "--tdp-w", "250", "--batch", "4")
     used = {item["name"]: item for item in payload["assumptions"]}
-    assert used["peak_tflops_bf16"]["value"] == 125
+    assert used["peak_tflops_fp16"]["value"] == 155
     assert used["tdp_w"]["source"] == "given"

@@ -124,3 +124,9 @@ def test_public_api_is_the_function_even_after_the_package_loads() -> None:
 
     assert fmfootprint.inference is query.inference
     assert isinstance(fmfootprint.inference(8e9, **QUERY, batch=4), fmfootprint.InferenceResult)
+
+
+def test_a_chip_without_bf16_runs_16_bit_at_its_fp16_peak() -> None:
+    result = inference(7e9, gpu="V100", input_tokens=100, output_tokens=100, batch=4)
+    used = {item.name: item.value for item in result.assumptions}
+    assert used["peak_tflops_fp16"] == 125.0

@@ -65,6 +65,8 @@ def resolve_hardware(
     catalog_peak = acc.peak_tflops.get(compute)
     if catalog_peak is None and compute == "fp8":  # fp8 weights on a chip without fp8 matmuls
         compute, catalog_peak = "bf16", acc.peak_tflops.get("bf16")
+    if catalog_peak is None and compute == "bf16":  # 16-bit matmuls on a chip without bf16 (V100, T4): fp16
+        compute, catalog_peak = "fp16", acc.peak_tflops.get("fp16")
     peak = pick(
         f"peak_tflops_{compute}",
         _opt(_validate.bounded, "peak_tflops", peak_tflops),

@@ -44,7 +44,8 @@ KV_BYTES_PER_ELEMENT: dict[str, float] = {"bf16": 2.0, "fp8": 1.0, "int4": 2.0}
 """Bytes per KV-cache element [B]: fp8 serving keeps an fp8 cache; int4 is weight-only (16-bit cache)."""
 
 COMPUTE_PRECISION: dict[str, str] = {"bf16": "bf16", "fp8": "fp8", "int4": "bf16"}
-"""The catalog precision whose peak FLOP/s the matmuls run at: int4 weights are dequantised to bf16."""
+"""The catalog precision whose peak FLOP/s the matmuls run at: int4 weights are dequantised to bf16; a chip
+without fp8 runs fp8 weights at bf16, and one without bf16 (V100, T4) runs 16-bit at its fp16 peak."""
 
 REFERENCE_KV_BYTES_PER_TOKEN = 2 * 32 * 8 * 128 * 2.0
 """KV cache of Llama 3.1 8B [B/token] at 16 bits: 2 (K, V) × 32 layers × 8 KV heads × 128 dims × 2 B
