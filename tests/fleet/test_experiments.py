@@ -81,3 +81,21 @@ def test_unmeasured_is_a_tag_not_a_zero(tmp_path: Path) -> None:
     metrics, tags = footprint_metrics(empty)
     assert "footprint.energy_kwh" not in metrics
     assert tags["footprint.unmeasured"].startswith("energy_kwh,co2e_kg,water_l")
+
+
+def test_run_ended_before_the_tracker_stops(tmp_path: Path, tracking) -> None:
+    """A Trainer's MLflow callback ends its run before the footprint callback stops the tracker."""
+    tracker = Tracker(tmp_path / "t", region="FR", interval_s=0.1, nvml=FakeNvml(gpus(1)), host=FakeHost())
+    run = mlflow.start_run()
+    tracker.start()
+    warnings: list[str] = []
+    observers = FleetObservers(
+        tracker.site, project="p", stage="final", host="h", session="s", warn=warnings.append
+    )
+    time.sleep(0.2)
+    mlflow.end_run()  # the other callback, first
+    summary = tracker.stop()
+    observers.on_stop(summary)
+    assert warnings == []
+    data = tracking.get_run(run.info.run_id).data
+    assert data.metrics["footprint.energy_kwh"] == pytest.approx(summary.energy_kwh, rel=1e-12)

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from fmfootprint.measure.summary import RunSummary
 
-__all__ = ["footprint_metrics", "log_footprint"]
+__all__ = ["active_mlflow_run_id", "footprint_metrics", "log_footprint"]
 
 
 def footprint_metrics(summary: RunSummary) -> tuple[dict[str, float], dict[str, str]]:
@@ -65,7 +65,20 @@ def _module(name: str, wanted: bool | None) -> Any:
         return None
 
 
-def log_footprint(summary: RunSummary, *, mlflow: bool | None = None, wandb: bool | None = None) -> list[str]:
+def active_mlflow_run_id() -> str | None:
+    """The id of the MLflow run active in this process, if the code imported mlflow and started one."""
+    ml = sys.modules.get("mlflow")
+    run = ml.active_run() if ml is not None else None
+    return None if run is None else str(run.info.run_id)
+
+
+def log_footprint(
+    summary: RunSummary,
+    *,
+    mlflow: bool | None = None,
+    wandb: bool | None = None,
+    mlflow_run_id: str | None = None,
+) -> list[str]:
     """Log the summary's footprint to MLflow's and W&B's active runs; returns where it was logged.
 
     Parameters
@@ -75,6 +88,10 @@ def log_footprint(summary: RunSummary, *, mlflow: bool | None = None, wandb: boo
     mlflow, wandb : bool or None
         None: log where the library is present and a run is active; True: required (MLflow starts a run
         if none is active); False: never.
+    mlflow_run_id : str, optional
+        The MLflow run that was active when measurement began: logged to (through ``MlflowClient``)
+        even if it has ended since (a Trainer's MLflow callback ends its run before the footprint
+        callback stops the tracker).
 
     Raises
     ------
@@ -85,10 +102,22 @@ def log_footprint(summary: RunSummary, *, mlflow: bool | None = None, wandb: boo
     """
     metrics, tags = footprint_metrics(summary)
     logged: list[str] = []
-    ml = _module("mlflow", mlflow)
+    ml = _module("mlflow", True if (mlflow is None and mlflow_run_id) else mlflow)
     if ml is not None:
         active = ml.active_run()
-        if active is not None or mlflow:
+        if mlflow_run_id:  # the run active when measuring began, whether or not it has ended since
+            import time
+
+            from mlflow.entities import Metric, RunTag
+
+            now_ms = int(time.time() * 1000)
+            ml.MlflowClient().log_batch(
+                mlflow_run_id,
+                metrics=[Metric(k, v, now_ms, 0) for k, v in metrics.items()],
+                tags=[RunTag(k, v) for k, v in tags.items()],
+            )
+            logged.append(f"mlflow run {mlflow_run_id}")
+        elif active is not None or mlflow:
             started = active is None
             run = active if active is not None else ml.start_run(run_name=f"fmfootprint-{summary.project}")
             try:

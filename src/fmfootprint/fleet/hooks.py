@@ -60,6 +60,11 @@ class FleetObservers:
     ) -> None:
         self.warn = warn
         self.mlflow, self.wandb, self.ledger = mlflow, wandb, ledger
+        self._mlflow_run_id: str | None = None
+        if mlflow is not False:
+            from fmfootprint.fleet.experiments import active_mlflow_run_id
+
+            self._mlflow_run_id = active_mlflow_run_id()  # the run that was active when measuring began
         self.exporter: Any = None
         if prometheus_port is not None or pushgateway:
             try:
@@ -117,7 +122,8 @@ class FleetObservers:
         if self.mlflow is not False or self.wandb:
             from fmfootprint.fleet.experiments import log_footprint
 
-            self._guard("experiment tracker", log_footprint, summary, mlflow=self.mlflow, wandb=self.wandb)
+            options = {"mlflow": self.mlflow, "wandb": self.wandb, "mlflow_run_id": self._mlflow_run_id}
+            self._guard("experiment tracker", log_footprint, summary, **options)
         if self.ledger:
             self._guard("SQL ledger", self._record, summary)
 
