@@ -153,3 +153,20 @@ def test_fit_with_too_few_runs(capsys, tmp_path) -> None:
     code, _, err = _run(capsys, "fit", str(path))
     assert code == 2
     assert "need at least 5 runs" in err
+
+
+def test_runs_outside_plausible_ranges_are_flagged_in_text_and_json(capsys, tmp_path) -> None:
+    # Sizes given in millions of parameters: the fit runs, and the output says which column to check.
+    law = ChinchillaLaw(E=1.8, A=480.0, B=2100.0, alpha=0.35, beta=0.37)
+    rows = ["params_m,tokens,loss"]
+    for n in (1e8, 3e8, 1e9, 3e9):
+        for ratio in (5.0, 20.0, 80.0):
+            rows.append(f"{n / 1e6},{n * ratio},{law.loss(n, n * ratio)}")
+    path = tmp_path / "millions.csv"
+    path.write_text("\n".join(rows) + "\n")
+    code, out, _ = _run(capsys, "fit", str(path), "--params-col", "params_m", "--json")
+    assert code == 0
+    (warning,) = json.loads(out)["warnings"]
+    assert warning.startswith("6 of 12 runs have parameters outside the plausible 1000-1e+14 (e.g. 100)")
+    code, out, _ = _run(capsys, "fit", str(path), "--params-col", "params_m")
+    assert re.search(r"^warning\s+6 of 12 runs have parameters outside", out, re.MULTILINE)
