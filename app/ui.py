@@ -86,7 +86,8 @@ def uploaded_run_folder(files: Sequence[Any]) -> Iterator[str]:
     """Uploaded tracker files in a private folder that exists only inside the block (then removed).
 
     The folder is new for every script run, readable by this process only (``mkdtemp`` makes it 0700),
-    and gone before the page is shown, so no other visitor can name it.
+    and gone before the page is shown, so no other visitor can name it. An input error raised inside the
+    block names the uploaded file (and the field, as the library's message does), not its private copy.
     """
     with tempfile.TemporaryDirectory(prefix="fmfootprint-upload-") as folder:
         for upload in files:
@@ -97,7 +98,11 @@ def uploaded_run_folder(files: Sequence[Any]) -> Iterator[str]:
                 )
             with open(os.path.join(folder, name), "w", encoding="utf-8") as out:
                 out.write(read_text_upload(upload))
-        yield folder
+        try:
+            yield folder
+        except FootprintInputError as exc:
+            message = str(exc).replace(folder + os.sep, "").replace(folder, "the uploaded files")
+            raise UploadError(message) from None
 
 
 def span(low: float, high: float, fmt: Callable[[float], str] = format_number) -> str:
@@ -174,13 +179,13 @@ def without_html_comments(markdown: str) -> str:
 
 #: Width of one headline metric [px]: wide enough for the longest formatted value ("24,000", "0.0774"),
 #: so a row of them wraps onto the next line at 800 px instead of cutting values to "8…".
-METRIC_WIDTH_PX = 190
+METRIC_WIDTH_PX = 170
 
 
 @contextmanager
 def metric_row(key: str) -> Iterator[None]:
     """A row of headline metrics that wraps on a narrow page (a horizontal flex container)."""
-    with st.container(horizontal=True, wrap=True, key=key, gap="medium"):
+    with st.container(horizontal=True, wrap=True, key=key, gap="small"):
         yield
 
 
