@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from fmfootprint.planning import plan
 from fmfootprint.planning.cite import BIBTEX, cite_plan
 from fmfootprint.scaling.laws import ChinchillaLaw
@@ -50,3 +52,21 @@ def test_fitted_law_cites_the_fitting_method() -> None:
     cited = cite_plan(plan(compute_flops=1e21, law=law))
     assert cited.keys == ("hoffmann2022",)
     assert "fitted to our own runs" in cited.markdown
+
+
+@pytest.mark.parametrize("name", ["llama3", "gadre2024-c4"])
+def test_other_published_laws_cite_their_own_paper(name: str) -> None:
+    from fmfootprint.scaling.published import PUBLISHED
+
+    result = plan(compute_flops=1e23, law=name)
+    cited = cite_plan(result)
+    law = PUBLISHED[name]
+    key = name.replace("-", "_")
+    assert cited.keys == (key,)
+    assert f"[@{key}]" in cited.markdown
+    assert "(2024)" in cited.markdown
+    assert law.url in cited.bibtex
+    assert bib_keys(cited.bibtex) == [key]
+    assert cited.bibtex.count("{") == cited.bibtex.count("}")
+    if result.loss is None:  # a law that predicts no loss says none
+        assert "predicted loss" not in cited.markdown

@@ -8,6 +8,7 @@ and ``fmfootprint plan --cite`` both call it; nothing is computed here.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -166,13 +167,46 @@ def _source_key(text: str) -> str | None:
     return None
 
 
-def _law_key(law: str) -> str:
-    """The preset a law name belongs to (``hoffmann2022-unrounded`` → ``hoffmann2022``), else Hoffmann's
-    paper for a law the user fitted (fitted with its method, Hoffmann et al. 2022 App. D.2)."""
-    for key in _AUTHORS:
+def _law_source(law: str) -> tuple[str, str, str]:
+    """(citation key, words for the paragraph, BibTeX entry) of the law a plan used.
+
+    A preset (``hoffmann2022-unrounded`` counts as ``hoffmann2022``) has its entry in :data:`BIBTEX`; another
+    published law (:data:`fmfootprint.scaling.published.PUBLISHED`) gets a ``@misc`` entry from its own
+    citation and link; any other name is a law the user fitted, cited with the method it was fitted by
+    (Hoffmann et al. 2022, App. D.2).
+    """
+    for key, authors in _AUTHORS.items():
         if law.startswith(key):
-            return key
-    return "hoffmann2022"
+            return key, f"the scaling law of {authors}", BIBTEX[key]
+    from fmfootprint.scaling.published import PUBLISHED
+
+    published = PUBLISHED.get(law)
+    if published is not None and published.citation:
+        key = "".join(ch if ch.isalnum() else "_" for ch in law)
+        found = re.search(r"\b(?:19|20)\d\d\b", published.citation)
+        year = found.group(0) if found else ""
+        entry = (
+            f"@misc{{{key},\n  title = {{{_bib_escape(published.citation)}}},\n"
+            + (f"  year = {{{year}}},\n" if year else "")
+            + (f"  url = {{{published.url}}}\n" if published.url else "")
+            + "}"
+        )
+        author = (published.citation[: found.start()] if found else published.citation.split(",")[0]).strip(
+            " ,"
+        )
+        return key, f"the scaling law of {author} ({year})" if year else f"the scaling law of {author}", entry
+    return (
+        "hoffmann2022",
+        "a law fitted to our own runs with the method of Hoffmann et al. (2022) (App. D.2)",
+        BIBTEX["hoffmann2022"],
+    )
+
+
+def _bib_escape(text: str) -> str:
+    """Text safe inside a BibTeX field: the LaTeX specials escaped."""
+    for char in "&%$#_":
+        text = text.replace(char, "\\" + char)
+    return text.replace("{", "").replace("}", "")
 
 
 def cite_plan(plan: Plan, region_name: str | None = None) -> Citation:
@@ -191,19 +225,14 @@ def cite_plan(plan: Plan, region_name: str | None = None) -> Citation:
     """
     from fmfootprint.units import format_count, format_number
 
-    law_key = _law_key(plan.law)
-    fitted = law_key == "hoffmann2022" and not plan.law.startswith("hoffmann2022")
-    law_text = (
-        f"a law fitted to our own runs with the method of {_AUTHORS[law_key]} (App. D.2)"
-        if fitted
-        else f"the scaling law of {_AUTHORS[law_key]}"
-    )
+    law_key, law_text, law_entry = _law_source(plan.law)
+    loss = f" (predicted loss {plan.loss:.4f} nats/token)" if plan.loss is not None else ""
     parts = [
         (
             f"We planned {format_number(plan.compute_flops)} FLOP of training with {law_text} ",
             [law_key],
             f", which gives {format_count(plan.params)} parameters trained on {format_count(plan.tokens)} "
-            f"tokens (predicted loss {plan.loss:.4f} nats/token).",
+            f"tokens{loss}.",
         )
     ]
     footprint = plan.footprint
@@ -240,5 +269,6 @@ def cite_plan(plan: Plan, region_name: str | None = None) -> Citation:
         markdown += before + (f"[{'; '.join('@' + k for k in cited)}]" if cited else "") + after
         latex += before + (f"\\citep{{{','.join(cited)}}}" if cited else "") + after
     latex = latex.replace("%", "\\%").replace("m³", "m$^3$").replace("CO2e", "CO$_2$e")
-    bibtex = "\n\n".join(BIBTEX[key] for key in keys)
+    entries = {**BIBTEX, law_key: law_entry}
+    bibtex = "\n\n".join(entries[key] for key in keys)
     return Citation(markdown=markdown, latex=latex, bibtex=bibtex, keys=tuple(keys))
