@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
@@ -253,3 +255,23 @@ def test_the_gadre_form_fits_on_the_page(page) -> None:
     assert table.loc["eta", "value"] == expected.form_parameters["eta"]
     assert table.loc["alpha", "value"] == table.loc["beta", "value"] == expected.law.alpha
     assert any("Gadre et al. 2024" in c.value for c in at.caption)
+
+
+def test_the_upload_folder_helper_names_the_uploaded_file_not_its_private_copy() -> None:
+    # A summary with a wrong type and no log beside it: the library names the file and the field.
+    import json
+    from types import SimpleNamespace
+
+    from fmfootprint.measure.log import load_run
+
+    fixture = Path(__file__).resolve().parents[1] / "data" / "measure" / "v1" / "tiny-lm.schema1.summary.json"
+    data = json.loads(fixture.read_text(encoding="utf-8"))
+    data["energy_kwh"] = "lots"
+    payload = json.dumps(data).encode()
+    upload = SimpleNamespace(name=fixture.name, size=len(payload), getvalue=lambda: payload)
+    with pytest.raises(ui.UploadError) as info, ui.uploaded_run_folder([upload]) as folder:
+        load_run(folder)
+    message = str(info.value)
+    assert f"'{fixture.name}'" in message
+    assert "energy_kwh" in message
+    assert "fmfootprint-upload-" not in message
