@@ -15,7 +15,10 @@ with running it directly. A one-line Python command writes ``time.time()`` at it
 latency is that time minus the moment just before the launching ``Popen`` (the tracker's or the
 command's). Direct and tracked runs alternate, and the figures are medians: tracked latency in ms, the
 difference, and the ratio. Since the tracker launches the command before NVML and codecarbon load, the
-difference is the tracker's own interpreter start, imports and argument checks.
+difference is the tracker's own interpreter start, imports and argument checks, plus whatever the
+tracker's work after the launch (importing the catalog, numpy and codecarbon) takes from the command's
+own Python start-up on a busy machine. A second command, ``/bin/sh -c 'date +%s.%N > mark'`` (no Python
+start of its own), isolates the first part: the time from the launching ``Popen`` to ``exec``.
 
 Usage: python benchmarks/bench_tracker.py [--case all|overhead|startup] [--reps 7] [--seconds 4]
        [--startup-pairs 21] [--json out.json]
@@ -83,6 +86,7 @@ class TimedTicks:
 
 
 STARTED = "import sys, time; open(sys.argv[1], 'w').write(repr(time.time()))"
+STARTED_SH = 'date +%s.%N > "$1"'
 
 
 def _latency_s(argv: list[str], mark: Path, env: dict[str, str]) -> float:
@@ -93,12 +97,14 @@ def _latency_s(argv: list[str], mark: Path, env: dict[str, str]) -> float:
     return float(mark.read_text()) - t0
 
 
-def startup_latency(pairs: int) -> dict[str, float]:
+def startup_latency(pairs: int, shell: bool = False) -> dict[str, float]:
     """Median child start latency, direct vs under ``fmfootprint track`` (alternating runs)."""
     work = Path(tempfile.mkdtemp(prefix="bench_startup_"))
     mark = work / "started"
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), os.environ.get("PYTHONPATH", "")])}
     command = [sys.executable, "-c", STARTED, str(mark)]
+    if shell:
+        command = ["/bin/sh", "-c", STARTED_SH, "sh", str(mark)]
     tracked = [sys.executable, "-m", "fmfootprint", "track", "--output", str(work / "out"), "--", *command]
     for argv in (command, tracked):  # warm the file-system caches for both
         _latency_s(argv, mark, env)
@@ -111,6 +117,7 @@ def startup_latency(pairs: int) -> dict[str, float]:
     direct, under = statistics.median(direct_s), statistics.median(tracked_s)
     ratios = statistics.median(t / d for t, d in zip(tracked_s, direct_s, strict=True))
     result = {
+        "command": "sh + date" if shell else "python -c",
         "pairs": pairs,
         "direct_ms": direct * 1000,
         "tracked_ms": under * 1000,
@@ -118,7 +125,8 @@ def startup_latency(pairs: int) -> dict[str, float]:
         "ratio": ratios,
     }
     print(
-        f"\nchild start latency, median of {pairs} alternating pairs: direct {result['direct_ms']:.1f} ms, "
+        f"\nchild start latency ({result['command']}), median of {pairs} alternating pairs: "
+        f"direct {result['direct_ms']:.1f} ms, "
         f"under fmfootprint track {result['tracked_ms']:.1f} ms (+{result['difference_ms']:.1f} ms, "
         f"median ratio {ratios:.2f}x)"
     )
@@ -133,7 +141,12 @@ def main() -> None:
     parser.add_argument("--startup-pairs", type=int, default=21, help="direct/tracked pairs (startup)")
     parser.add_argument("--json", type=Path, help="also write the figures here")
     args = parser.parse_args()
-    startup = startup_latency(args.startup_pairs) if args.case in ("all", "startup") else None
+    startup = None
+    if args.case in ("all", "startup"):
+        startup = {
+            "python": startup_latency(args.startup_pairs),
+            "shell": startup_latency(args.startup_pairs, True),
+        }
     if args.case == "startup":
         if args.json:
             args.json.write_text(json.dumps({"startup": startup}, indent=2))

@@ -57,9 +57,9 @@ def _no_launcher(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _own_tracker_registry(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
-    """Each test has its own host registry of trackers, so tests running side by side (xdist) do not see
-    each other as neighbours; tests of neighbours share one on purpose."""
-    folder = tmp_path / "tracker-registry"
+def _own_tracker_registry(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Each test has its own host registry of trackers (outside its tmp_path, which tests list), so tests
+    running side by side (xdist) do not see each other as neighbours."""
+    folder = tmp_path_factory.mktemp("tracker-registry")
     monkeypatch.setenv("FMFOOTPRINT_TRACKER_REGISTRY", str(folder))
     return folder

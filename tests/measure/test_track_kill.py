@@ -24,12 +24,15 @@ import pytest
 from fmfootprint.measure.log import read_records, summarize
 
 TRIALS, EARLY, BATCH = 20, 12, 5
-# The command: a mark when it starts, a mark when it finishes (6 s later, after the kill).
+# The command: a mark when it starts; runs until the test releases it (after the kill), then a mark when
+# it finishes. So every kill lands while the command runs, however slow the machine.
 COMMAND = """
 import pathlib, sys, time
 folder = pathlib.Path(sys.argv[1])
 (folder / "started").write_text("")
-time.sleep(6)
+deadline = time.monotonic() + 300
+while not (folder / "release").exists() and time.monotonic() < deadline:
+    time.sleep(0.05)
 (folder / "finished").write_text("")
 """
 
@@ -75,12 +78,14 @@ def test_kill_9_of_track_at_random_moments_leaves_a_readable_log_and_an_unharmed
             proc.wait(timeout=60)
         for trial, _, _, _ in procs:
             logs = list((trial / "out").glob("*.jsonl")) if (trial / "out").exists() else []
-            launched = _wait(trial / "started", 10 if logs else 3)
+            launched = _wait(trial / "started", 10 if logs else 5)
             if not launched:
                 assert not logs, "a log without a launched command"
                 outcomes["before the launch"] += 1
                 continue
-            # the command was launched: it is not harmed and finishes
+            # the command was launched: it is not harmed, runs on and finishes when released
+            assert not (trial / "finished").exists()
+            (trial / "release").write_text("")
             assert _wait(trial / "finished", 60), f"{trial.name}: the command did not finish"
             if not logs:
                 outcomes["before the first record"] += 1
@@ -97,6 +102,8 @@ def test_kill_9_of_track_at_random_moments_leaves_a_readable_log_and_an_unharmed
             assert summary.exit_code is None
             kinds = {r["type"] for r in records}
             outcomes["sampling" if "sample" in kinds else "start record only"] += 1
+    for index in range(TRIALS):  # a command counted as never launched but started late: let it end
+        (tmp_path / f"trial{index}" / "release").write_text("")
     print("kill -9 outcomes:", outcomes)
     assert sum(outcomes.values()) == TRIALS
     assert outcomes["sampling"] + outcomes["start record only"] >= TRIALS - EARLY  # every late kill
