@@ -7,6 +7,7 @@ import json
 import pytest
 
 from fmfootprint.cli.main import main
+from fmfootprint.errors import FootprintInputError
 
 
 def test_data_gpus_json(capsys):
@@ -111,3 +112,21 @@ def test_estimate_market_based_is_reported_next_to_the_location_based_figure(cap
     assert "location-based" in out
     assert main(["estimate", "--gpu", "H100", "--hours", "1", "--region", "FR", "--market-based"]) == 2
     assert "--cfe-fraction" in capsys.readouterr().err
+
+
+def test_intensity_choices_match_the_catalog_and_track_pins_a_year():
+    import argparse
+
+    from fmfootprint.catalog.grid import INTENSITY_SOURCES
+    from fmfootprint.cli._region_args import INTENSITY_CHOICES
+    from fmfootprint.cli.track import _pinned_region
+    from fmfootprint.footprint.site import resolve_site
+
+    assert (*INTENSITY_SOURCES, "ember") == INTENSITY_CHOICES
+    args = argparse.Namespace(region="US-MIDA-PJM", data_year=2023, intensity_source=None)
+    pinned = _pinned_region(args)
+    site = resolve_site(pinned)  # the tracker's site resolver takes the pinned record
+    assert (site.region, site.grid_intensity_g_per_kwh, site.intensity_year) == ("US-MIDA-PJM", 401, 2023)
+    assert _pinned_region(argparse.Namespace(region="FR", data_year=None, intensity_source=None)) == "FR"
+    with pytest.raises(FootprintInputError, match="need --region"):
+        _pinned_region(argparse.Namespace(region=None, data_year=2023, intensity_source=None))

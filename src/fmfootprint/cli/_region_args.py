@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from fmfootprint.catalog.grid import INTENSITY_SOURCES
+__all__ = ["INTENSITY_CHOICES", "add_intensity_arguments"]
 
-__all__ = ["add_intensity_arguments"]
+# fmfootprint.catalog.grid.INTENSITY_SOURCES and the alias "ember", spelled out so that parsing the
+# command line (``fmfootprint track`` before it launches) imports no catalog; a test keeps them equal.
+INTENSITY_CHOICES: tuple[str, ...] = ("electricitymaps", "catalog", "ember")
 
 
 def add_intensity_arguments(container: Any) -> None:
@@ -19,7 +21,7 @@ def add_intensity_arguments(container: Any) -> None:
     )
     container.add_argument(
         "--intensity-source",
-        choices=(*INTENSITY_SOURCES, "ember"),
+        choices=INTENSITY_CHOICES,
         help=(
             "grid-intensity dataset: electricitymaps (default where the region's zone is known; ODbL) or "
             "catalog / ember (the openly licensed value: Ember for countries, eGRID2016 for US states, "

@@ -26,6 +26,8 @@ import warnings
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
+from fmfootprint.cli._region_args import add_intensity_arguments
+
 if TYPE_CHECKING:
     from fmfootprint.measure.launch import Child
     from fmfootprint.measure.tracker import Tracker
@@ -61,6 +63,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     p.add_argument(
         "--region", help="site region code, e.g. FR, US-CA, aws:us-east-1 (default: world average)"
     )
+    add_intensity_arguments(p)
     p.add_argument(
         "--interval", type=str, default="1.0", help="sampling interval in seconds, 0.1 to 3600 (default 1)"
     )
@@ -128,7 +131,7 @@ def _checked(args: argparse.Namespace) -> tuple[list[str], dict[str, Any]]:
         raise FootprintInputError(f"command not found: {command[0]!r}")
     timeout_s = parse_quantity("--init-timeout", args.init_timeout)
     options = {
-        "region": args.region,
+        "region": _pinned_region(args),
         "interval_s": check_interval(parse_quantity("--interval", args.interval)),
         "project": args.project,
         "stage": args.stage,
@@ -139,6 +142,19 @@ def _checked(args: argparse.Namespace) -> tuple[list[str], dict[str, Any]]:
     if not str(args.project).strip():
         raise FootprintInputError("--project must be a non-empty name")
     return command, options
+
+
+def _pinned_region(args: argparse.Namespace) -> Any:
+    """The --region code, or its catalog record pinned to --data-year / --intensity-source."""
+    if args.data_year is None and args.intensity_source is None:
+        return args.region
+    from fmfootprint.catalog.grid import get_region
+    from fmfootprint.errors import FootprintInputError
+
+    if args.region is None:
+        raise FootprintInputError("--data-year and --intensity-source need --region")
+
+    return get_region(args.region, year=args.data_year, intensity_source=args.intensity_source)
 
 
 def _track(args: argparse.Namespace) -> int:

@@ -124,7 +124,7 @@ def _origin_of(source: str) -> Origin:
 
 
 def resolve_site(
-    region: str | None = None,
+    region: str | Region | None = None,
     *,
     grid_intensity_g_per_kwh: float | None = None,
     pue: float | None = None,
@@ -137,9 +137,10 @@ def resolve_site(
 
     Parameters
     ----------
-    region : str, optional
+    region : str or Region, optional
         A region code understood by :func:`fmfootprint.catalog.grid.get_region` (``FR``, ``US-CA``,
-        ``aws:us-east-1``). Unknown codes raise UnknownNameError with suggestions. None: the defaults.
+        ``aws:us-east-1``), or a catalog record already pinned to a year / source. Unknown codes raise
+        UnknownNameError with suggestions. None: the defaults.
     grid_intensity_g_per_kwh : float, optional
         Grid carbon intensity [gCO2e/kWh], in [0, 2000]; overrides the region's.
     pue : float, optional
@@ -177,7 +178,11 @@ def resolve_site(
         "wue_l_per_kwh": _given(_validate.bounded, "wue_l_per_kwh", wue_l_per_kwh),
         "ewif_l_per_kwh": _given(_validate.bounded, "ewif_l_per_kwh", ewif_l_per_kwh),
     }
-    if region is not None and (not isinstance(region, str) or not region.strip()):
+    if (
+        region is not None
+        and not isinstance(region, Region)
+        and (not isinstance(region, str) or not region.strip())
+    ):
         raise FootprintInputError(f"region must be a region code, got {region!r}")
     if region is None and (data_year is not None or intensity_source is not None):
         raise FootprintInputError("a data year or intensity source needs a region")
