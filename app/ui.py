@@ -30,6 +30,7 @@ FITTED_BOOTSTRAP = "fitted_bootstrap"  # its BootstrapResult, if one was run
 PLANNER_PLAN = "planner_plan"  # the planner's last fmfootprint.planning.Plan (its footprint an Estimate)
 RUN_SUMMARY = "run_summary"  # RunSummary loaded on the Runs page (for the model card)
 RUN_STAGES = "run_stages"  # its StageFootprint records (what the Model-card page reports)
+RUN_CARD_SOURCE = "run_card_source"  # the merged RunSummary when the runs are one stage (the card reads it)
 
 #: Set to "1" by ``fmfootprint app --allow-local-paths``: the Runs and Card pages then accept folders on
 #: this server. Unset (the default), they read uploads only, so no visitor can name a server path.

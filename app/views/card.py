@@ -66,7 +66,7 @@ with ui.errors_shown():
         report = card_of(st.session_state[ui.PLANNER_PLAN].footprint)  # the planner's Estimate, not re-run
     elif choice == "runs page":
         warn_if_incomplete([st.session_state.get(ui.RUN_SUMMARY, {})])
-        report = card_of(list(st.session_state[ui.RUN_STAGES]))
+        report = card_of(st.session_state.get(ui.RUN_CARD_SOURCE) or list(st.session_state[ui.RUN_STAGES]))
     elif choice == "run directories":
         text = st.text_area(
             "Run directories, one per line", key="card_dirs", placeholder="runs/final\nruns/node-1"

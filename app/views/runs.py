@@ -91,6 +91,12 @@ if stages is None:
     st.session_state.pop(ui.RUN_STAGES, None)
 else:
     st.session_state[ui.RUN_STAGES] = stages
+# One stage (the usual case): the card reads the merged summary itself, which keeps how each part was
+# measured (GPU, CPU, RAM methods); several stages go through their stage records.
+if stages is not None and len({stage.stage for stage in stages}) == 1:
+    st.session_state[ui.RUN_CARD_SOURCE] = summary
+else:
+    st.session_state.pop(ui.RUN_CARD_SOURCE, None)
 totals = summary.to_dict()
 st.session_state[ui.RUN_SUMMARY] = totals
 
