@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from fmfootprint import _io
 from fmfootprint.errors import FootprintInputError
@@ -71,3 +73,14 @@ def test_an_undecodable_or_missing_runs_file_is_named(tmp_path) -> None:
         load_runs(path)
     with pytest.raises(FootprintInputError, match=r"No such file or directory: .*nothing\.csv"):
         load_runs(tmp_path / "nothing.csv")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(min_size=1, max_size=12), min_size=0, max_size=8, unique=True))
+def test_guesses_are_always_distinct_columns_of_the_table(columns) -> None:
+    guessed = guess_columns(columns)
+    assert set(guessed) == {"params", "tokens", "flops", "loss"}
+    chosen = [c for c in guessed.values() if c is not None]
+    assert len(chosen) == len(set(chosen))
+    assert set(chosen) <= set(columns)
+    check_columns(**guessed)  # what is guessed is never refused
