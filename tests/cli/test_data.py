@@ -130,3 +130,15 @@ def test_intensity_choices_match_the_catalog_and_track_pins_a_year():
     assert _pinned_region(argparse.Namespace(region="FR", data_year=None, intensity_source=None)) == "FR"
     with pytest.raises(FootprintInputError, match="need --region"):
         _pinned_region(argparse.Namespace(region=None, data_year=2023, intensity_source=None))
+
+
+def test_estimate_tpu_v5p_answers_with_a_range_and_a_modelled_power(capsys):
+    argv = ["estimate", "--gpu", "tpu v5p", "--gpus", "8", "--hours", "10", "--region", "US-IA"]
+    assert main([*argv, "--json"]) == 0
+    payload = json.loads(capsys.readouterr().out)
+    low, high = payload["ranges"]["co2e_kg"]
+    assert low < payload["co2e_kg"] < high
+    power = next(a for a in payload["assumptions"] if a["name"] == "power_w")
+    assert "modelled power" in power["source"]
+    assert main(argv) == 0
+    assert "modelled power: TDP 320 W (range 192-641" in capsys.readouterr().out

@@ -116,10 +116,17 @@ def test_accelerator_without_embodied_figure_counts_zero() -> None:
     assert "no figure given or in catalog" in _assumption(result, "embodied_kg_per_gpu").source
 
 
-def test_accelerator_without_tdp_needs_power_w() -> None:
-    without = [a.name for a in list_accelerators() if a.tdp_w is None]
-    if not without:
-        pytest.skip("every accelerator in the catalog has a TDP")
-    with pytest.raises(FootprintInputError, match="no TDP"):
-        estimate(gpu=without[0], hours=1, **SITE)
-    assert estimate(gpu=without[0], hours=1, power_w=200, **SITE).energy_it_kwh == pytest.approx(0.2)
+def test_accelerator_without_published_power_uses_its_modelled_range() -> None:
+    # every catalog row has a power: published, or modelled with a range where none is published (TPU v5p)
+    assert all(a.tdp_w is not None for a in list_accelerators())
+    modelled = [a for a in list_accelerators() if a.power_status == "modelled"]
+    assert {"TPU v5p", "TPU v6e", "Trainium2"} <= {a.name for a in modelled}
+    result = estimate(gpu="TPU v5p", gpus=8, hours=10, **SITE)
+    power = _assumption(result, "power_w")
+    assert "modelled power" in power.source
+    low, high = result.ranges["energy_it_kwh"]
+    tdp_low, tdp_high = get_accelerator("TPU v5p").tdp_range_w or (0.0, 0.0)
+    assert low < result.energy_it_kwh < high
+    assert high >= 80 * tdp_high / 1000 * 0.99  # the high bound reaches the modelled high power
+    assert low <= 80 * tdp_low / 1000  # and the low bound goes below the modelled low power
+    assert estimate(gpu="TPU v5p", hours=1, power_w=200, **SITE).energy_it_kwh == pytest.approx(0.2)
