@@ -54,11 +54,9 @@ def _fresh(monkeypatch: pytest.MonkeyPatch, standin: str, module: str) -> None:
         monkeypatch.delitem(sys.modules, name)
 
 
-@pytest.fixture(scope="module")
-def nothing(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    tmp = tmp_path_factory.mktemp("nothing")
+def _track(tmp: Path, *standins: str) -> Path:
     out = tmp / "out"
-    path = os.pathsep.join(str(STANDINS / s) for s in ("broken_pynvml", "broken_codecarbon"))
+    path = os.pathsep.join(str(STANDINS / s) for s in standins)
     env = {**os.environ, "PYTHONPATH": path, "FMFOOTPRINT_TRACKER_REGISTRY": "off"}
     cmd = [sys.executable, "-m", "fmfootprint", "track", "--output", str(out), "--interval", "0.2",
            "--", sys.executable, "-c", CHILD, str(out)]  # fmt: skip
@@ -66,6 +64,24 @@ def nothing(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (tmp / "track.txt").write_text(done.stderr)
     assert done.returncode == 3, done.stderr  # the command's own status
     return out
+
+
+@pytest.fixture(scope="module")
+def nothing(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _track(tmp_path_factory.mktemp("nothing"), "broken_pynvml", "broken_codecarbon")
+
+
+def test_track_without_nvml_names_the_gpu_part_and_no_zero(tmp_path: Path) -> None:
+    # The real codecarbon meters CPU/RAM (modelled on most machines: its range is printed too).
+    out = _track(tmp_path, "broken_pynvml")
+    line = (tmp_path / "track.txt").read_text().splitlines()[-1]
+    assert line.startswith("fmfootprint: ")
+    assert "not measured" in line  # the GPU part (or everything, if codecarbon did not come up)
+    assert _zeros(line) == [], line
+    data = json.loads(next(out.glob("*.summary.json")).read_text())
+    assert (data["gpu_energy_kwh"], data["gpu_hours"]) == (None, None)
+    if data["cpu_energy_range_kwh"] is not None:
+        assert "CPU modelled (" in line
 
 
 def test_track_with_nothing_measured_prints_no_figure(nothing: Path) -> None:

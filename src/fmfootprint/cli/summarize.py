@@ -91,6 +91,8 @@ def one_line(summary: RunSummary) -> str:
         line += "; GPU not measured"
     elif summary.n_gpus:
         line += f"; GPU measured ({summary.gpu_energy_method})"
+    if summary.cpu_energy_kwh is None and summary.ram_energy_kwh is None:
+        return line + "; CPU/RAM not measured"
     for part in ("cpu", "ram"):
         energy_range = getattr(summary, f"{part}_energy_range_kwh")
         if getattr(summary, f"{part}_energy_kwh") is None:

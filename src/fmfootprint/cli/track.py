@@ -193,8 +193,6 @@ def _finish(tracker: Tracker | None, child: Child, exit_code: int) -> None:
         return
     if summary is None:
         return
-    from fmfootprint.units import format_mass_kg, format_number
-
     path = tracker.summary_path
     where = f" -> {path}" if path is not None and path.exists() else " (summary not written)"
     missing = [
@@ -204,15 +202,10 @@ def _finish(tracker: Tracker | None, child: Child, exit_code: int) -> None:
     ]
     if len(missing) == 2 or summary.energy_kwh is None:  # nothing measured: no figure, never a stand-in 0
         line = f"fmfootprint: energy not measured (no GPU, no CPU/RAM reading; see flags){where}"
-    else:
-        line = (
-            f"fmfootprint: {format_number(summary.energy_kwh)} kWh, {format_mass_kg(summary.co2e_kg)} CO2e "
-            f"({format_mass_kg(summary.co2e_operational_kg)} operational + "
-            f"{format_mass_kg(summary.co2e_embodied_kg)} embodied), "
-            f"{format_number(summary.water_l)} L water ({summary.gpu_energy_method})"
-            + "".join(f"; {part} not measured" for part in missing)
-            + where
-        )
+    else:  # embodied carbon "not counted" and modelled CPU/RAM ranges as `summarize` says them
+        from fmfootprint.cli.summarize import one_line
+
+        line = f"fmfootprint: {one_line(summary)}{where}"
     _say(line)
 
 
