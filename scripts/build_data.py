@@ -885,7 +885,7 @@ SERVER_COLUMNS = ("parameter", "value", "unit", "source", "year", "status", "lic
 FILE_DESCRIPTIONS = {
     "grid_intensity/countries.csv": "countries: ISO 3166-1 alpha-2/-3, grid intensity, year, basis, EWIF",
     "grid_intensity/subdivisions.csv": "US states + DC (eGRID2016) and Canadian provinces (2023), ISO 3166-2",
-    "grid_intensity/cloud_regions.csv": "AWS, GCP and Azure regions: location, intensity, PUE, WUE, EWIF",
+    "grid_intensity/cloud_regions.csv": "cloud regions: location, grid zone, intensity, PUE, WUE, EWIF",
     "grid_intensity/water.csv": "off-site EWIF by location (Li et al. 2023, Tab. 1)",
     "grid_intensity/electricitymaps_zones.csv": "Electricity Maps yearly intensity, 352 zones x 2021-2025 "
     "(ODbL-1.0, its own file)",
