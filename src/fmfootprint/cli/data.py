@@ -90,6 +90,7 @@ def _print_gpus(records: list[dict[str, Any]], stream: TextIO | None = None) -> 
         "name",
         "vendor",
         "TDP W",
+        "power",
         *PRECISIONS,
         "mem GB",
         "TB/s",
@@ -105,6 +106,7 @@ def _print_gpus(records: list[dict[str, Any]], stream: TextIO | None = None) -> 
                 r["name"],
                 r["vendor"],
                 _num(r["tdp_w"]),
+                "modelled" if r["power_status"] == "modelled" else "published",
                 *(_num(peak[p]) for p in PRECISIONS),
                 _num(r["memory_gb"]),
                 _num(r["memory_bandwidth_tb_s"], 3),
@@ -116,7 +118,8 @@ def _print_gpus(records: list[dict[str, Any]], stream: TextIO | None = None) -> 
     out = stream or sys.stdout
     _print_columns(header, rows, out)
     out.write(
-        f"\n{len(rows)} accelerators; dense peak TFLOP/s; st = verification (V primary source, V2 secondary, "
+        f"\n{len(rows)} accelerators; dense peak TFLOP/s; power: published TDP, or modelled where none is "
+        "published (range and derivation in --json); st = verification (V primary source, V2 secondary, "
         "U unverified). Sources: `fmfootprint data gpus --json`, data/SOURCES.md\n"
     )
 
