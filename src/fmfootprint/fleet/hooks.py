@@ -141,3 +141,89 @@ class FleetObservers:
             func(*args, **kwargs)
         except Exception as exc:  # one warning; the run and its summary are not affected
             self.warn(f"{what} failed: {type(exc).__name__}: {' '.join(str(exc).split())[:200]}")
+
+
+class TrackerFleet:
+    """The fleet options of a :class:`~fmfootprint.measure.tracker.Tracker` (``Tracker(**fleet)``).
+
+    Built with the tracker (options checked then; nothing is started), it builds the session's
+    :class:`FleetObservers` at the session's first sample (``/metrics`` is served from then on) and hands
+    them the summary when the session stops. Without options it only logs to an MLflow or W&B run the
+    training code has active (see :mod:`fmfootprint.fleet.experiments`).
+
+    Parameters
+    ----------
+    tracker : Tracker
+        The tracker whose sessions these are.
+    prometheus_port : int, optional
+        Serve ``/metrics`` on this port [0–65535; 0: any free port] while measuring.
+    pushgateway : str, optional
+        Pushgateway URL for the final figures.
+    mlflow : bool, optional
+        None (default): log to the code's active MLflow run; True: always (a run of its own if none);
+        False: never.
+    wandb : bool, optional
+        As ``mlflow``, for W&B's active run.
+    ledger : str, optional
+        SQL ledger URL or file to record each summary in.
+    """
+
+    def __init__(
+        self,
+        tracker: Any,
+        *,
+        prometheus_port: int | None = None,
+        pushgateway: str | None = None,
+        mlflow: bool | None = None,
+        wandb: bool | None = None,
+        ledger: str | None = None,
+    ) -> None:
+        from fmfootprint.errors import FootprintInputError
+
+        if prometheus_port is not None and (
+            isinstance(prometheus_port, bool)
+            or not isinstance(prometheus_port, int)
+            or not 0 <= prometheus_port <= 65535
+        ):
+            raise FootprintInputError(
+                f"prometheus_port must be a port number from 0 to 65535, got {prometheus_port!r}"
+            )
+        for name, value in (("mlflow", mlflow), ("wandb", wandb)):
+            if value not in (None, True, False):
+                raise FootprintInputError(f"{name} must be True, False or None, got {value!r}")
+        self.tracker = tracker
+        self.options: dict[str, Any] = {
+            "prometheus_port": prometheus_port,
+            "pushgateway": pushgateway,
+            "mlflow": mlflow,
+            "wandb": wandb,
+            "ledger": ledger,
+        }
+        self.session: FleetObservers | None = None
+
+    def _warn(self, message: str) -> None:
+        warn = getattr(self.tracker, "_warn", None)
+        if callable(warn):
+            warn(message)
+        else:
+            self.tracker.warnings.append(message)
+
+    def _begin(self) -> FleetObservers:
+        if self.session is None:
+            self.session = FleetObservers.for_tracker(self.tracker, self._warn, **self.options)
+        return self.session
+
+    @property
+    def metrics_port(self) -> int | None:
+        """The port ``/metrics`` is served on in the current session (None when not serving)."""
+        return None if self.session is None else self.session.metrics_port
+
+    def on_sample(self, record: Mapping[str, Any]) -> None:
+        self._begin().on_sample(record)
+
+    def on_stop(self, summary: RunSummary | None) -> None:
+        session, self.session = self._begin(), None
+        if summary is not None:
+            session.on_stop(summary)
+        elif session.exporter is not None:
+            session.exporter.close()
