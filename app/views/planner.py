@@ -193,7 +193,8 @@ with outputs:
         ui.metric("Expected loss [nats/token]", f"{head.loss:.4f}")
     st.caption(f"Training compute {flops:.3g} FLOP · law: {law_label}")
     if choice.lifetime is not None:
-        st.info(choice.text(), icon=":material/all_inclusive:")
+        limit = " It does not apply the unique-token limit (repeated data)." if unique_tokens else ""
+        st.info(choice.text() + limit, icon=":material/all_inclusive:")
     threshold = ui.threshold_note(head)  # EU AI Act: 1e23 FLOP indicative GPAI, 1e25 FLOP systemic risk
     if threshold is not None:
         text, crossed = threshold

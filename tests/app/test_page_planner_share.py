@@ -148,3 +148,16 @@ def test_the_eu_ai_act_threshold_note_is_shown(page) -> None:
     note = threshold_note(big.compute_flops)
     assert "presumption of systemic risk" in note
     assert note in [i.value for i in at.info]  # crossed: an info box, not a caption
+
+
+def test_the_lifetime_headline_says_it_ignores_the_unique_token_limit(page) -> None:
+    at = page("planner")
+    at.selectbox(key="law").select("muennighoff2023")
+    at.text_input(key="unique_tokens").set_value("200B")
+    at.text_input(key="inference_tokens").set_value("2T").run()
+    assert not at.exception
+    (lifetime,) = [i.value for i in at.info if i.value.startswith("Lifetime optimum")]
+    assert lifetime.endswith("It does not apply the unique-token limit (repeated data).")
+    at.text_input(key="unique_tokens").set_value("").run()
+    (lifetime,) = [i.value for i in at.info if i.value.startswith("Lifetime optimum")]
+    assert "unique-token" not in lifetime
