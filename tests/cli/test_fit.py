@@ -124,7 +124,7 @@ def test_fit_example_data_set_with_default_columns(capsys) -> None:
 @pytest.mark.parametrize(
     ("argv", "needle"),
     [
-        (["fit", str(EPOCH)], "unknown column in"),  # no 'params' column
+        (["fit", str(EPOCH), "--params-col", "params"], "unknown column in"),  # typed: never guessed
         (["fit", str(EPOCH), "--params-col", "Model Size", "--tokens-col", "tokens"], "'tokens'"),
         ([*EPOCH_ARGS, "--loss-col", "Loss"], "did you mean loss"),
         (["fit", "/no/such/runs.csv"], "No such file"),
@@ -170,3 +170,15 @@ def test_runs_outside_plausible_ranges_are_flagged_in_text_and_json(capsys, tmp_
     assert warning.startswith("6 of 12 runs have parameters outside the plausible 1000-1e+14 (e.g. 100)")
     code, out, _ = _run(capsys, "fit", str(path), "--params-col", "params_m")
     assert re.search(r"^warning\s+6 of 12 runs have parameters outside", out, re.MULTILINE)
+
+
+def test_fit_guesses_distinct_columns_the_user_did_not_name(capsys) -> None:
+    # No column flags on the Epoch CSV (x, y, color, Model Size, Training FLOP, hex_color, loss).
+    code, out, err = _run(capsys, "fit", str(EPOCH), "--exclude-top-loss", "5", "--json")
+    assert code == 0, err
+    payload = json.loads(out)
+    assert payload["columns"] == {"params": "Model Size", "loss": "loss", "flops": "Training FLOP"}
+    assert payload["n_points"] == 240
+    assert payload["E"] == pytest.approx(1.8172, abs=5e-5)
+    code, out, _ = _run(capsys, "fit", str(EPOCH))
+    assert "columns    params 'Model Size', loss 'loss', flops 'Training FLOP'" in out

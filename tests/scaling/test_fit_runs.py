@@ -84,3 +84,16 @@ def test_guesses_are_always_distinct_columns_of_the_table(columns) -> None:
     assert len(chosen) == len(set(chosen))
     assert set(chosen) <= set(columns)
     check_columns(**guessed)  # what is guessed is never refused
+
+
+def test_load_runs_guesses_only_the_roles_it_is_allowed_to() -> None:
+    frame = pd.DataFrame(
+        {"model_size": [1e8] * 5, "train_tokens": [2e9] * 5, "eval_loss": [3.0] * 5, "train_loss": [9.0] * 5}
+    )
+    runs = load_runs(frame, guess=True)
+    assert runs.attrs["columns"] == {"params": "model_size", "loss": "eval_loss", "tokens": "train_tokens"}
+    assert (runs["loss"] == 3.0).all()
+    # A role the caller named is never replaced by a guess.
+    with pytest.raises(FootprintInputError, match="unknown column in runs 'size'"):
+        load_runs(frame, params_col="size", guess=["data", "loss"])
+    assert load_runs(frame, loss_col="train_loss", guess=["params", "data"])["loss"].iloc[0] == 9.0

@@ -22,13 +22,19 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         ),
     )
     p.add_argument("runs", metavar="RUNS.csv", help="CSV with one row per training run")
-    p.add_argument("--params-col", default="params", metavar="C", help="model-size column (default params)")
+    # Without a flag, a role's column is "params", "tokens", "loss" if present, else guessed from the names
+    # (scaling.runs.guess_columns: model_size, train_tokens, eval_loss, ...); the output names the columns.
+    p.add_argument(
+        "--params-col", default=None, metavar="C", help="model-size column (default params, or guessed)"
+    )
     cols = p.add_mutually_exclusive_group()
-    cols.add_argument("--tokens-col", default="tokens", metavar="C", help="tokens column (default tokens)")
+    cols.add_argument(
+        "--tokens-col", default=None, metavar="C", help="tokens column (default tokens, or guessed)"
+    )
     cols.add_argument(
         "--flops-col", default=None, metavar="C", help="FLOPs column; tokens = FLOPs/(6 params)"
     )
-    p.add_argument("--loss-col", default="loss", metavar="C", help="loss column (default loss)")
+    p.add_argument("--loss-col", default=None, metavar="C", help="loss column (default loss, or guessed)")
     p.add_argument(
         "--exclude-top-loss", type=int, default=0, metavar="K", help="drop the K highest-loss runs"
     )
@@ -66,13 +72,24 @@ def run(args: argparse.Namespace) -> int:
     from fmfootprint.scaling.runs import range_warnings
 
     form = get_form(args.form).name  # an unknown form: one line listing the valid ones, before any work
+    guess = [
+        role
+        for role, given in (
+            ("params", args.params_col),
+            ("data", args.tokens_col or args.flops_col),
+            ("loss", args.loss_col),
+        )
+        if given is None
+    ]
     runs = load_runs(
         args.runs,
-        params_col=args.params_col,
-        tokens_col=args.tokens_col,
+        params_col=args.params_col or "params",
+        tokens_col=args.tokens_col or "tokens",
         flops_col=args.flops_col,
-        loss_col=args.loss_col,
+        loss_col=args.loss_col or "loss",
+        guess=guess,
     )
+    columns = runs.attrs.get("columns", {})
     # progress=None: a bar only when stderr is a terminal (never drawn into a log file or a pipe).
     convergence = ""
     if args.bootstrap:
@@ -83,6 +100,7 @@ def run(args: argparse.Namespace) -> int:
         convergence = result.convergence_text()
     else:
         payload = fit(runs, exclude_top_loss=args.exclude_top_loss, method=args.method, form=form).to_dict()
+    payload["columns"] = columns
     warnings = range_warnings(runs)
     if warnings:
         payload["warnings"] = list(warnings)
@@ -99,6 +117,7 @@ def _rows(payload: dict[str, Any], convergence: str, warnings: tuple[str, ...]) 
     intervals = payload.get("intervals", {})
     own = payload.get("form_parameters", {})
     rows = {"form": str(payload["form"])}
+    rows["columns"] = ", ".join(f"{role} {column!r}" for role, column in payload.get("columns", {}).items())
     # The form's own parameters first (Gadre's E, a, b, eta), then the Chinchilla law they are.
     for name in [*own, *(n for n in ("E", "A", "B", "alpha", "beta") if n not in own)]:
         value = own.get(name, payload.get(name))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -121,6 +121,8 @@ def load_runs(
     tokens_col: str | None = "tokens",
     flops_col: str | None = None,
     loss_col: str = "loss",
+    *,
+    guess: bool | Collection[str] = False,
 ) -> pd.DataFrame:
     """Read training runs into a DataFrame with columns params, tokens, loss.
 
@@ -136,6 +138,11 @@ def load_runs(
         Column of training compute C [FLOPs]; then D = C / (6·N) (Hoffmann et al. 2022, §3).
     loss_col : str
         Column of final losses L [nats/token].
+    guess : bool or collection of str
+        Where a named column is absent, use the one :func:`guess_columns` finds for its role: True for
+        every role, or the roles ("params", "data" for tokens or FLOPs, "loss") the caller did not name
+        (the CLI: ``fit runs.csv`` on ``model_size,train_tokens,eval_loss`` just works). The columns used
+        are in the result's ``attrs["columns"]``.
 
     Raises
     ------
@@ -164,6 +171,11 @@ def load_runs(
         except UnicodeDecodeError as exc:
             raise FootprintInputError(f"cannot read {source}: not UTF-8 text (byte {exc.start})") from None
     columns = [str(c) for c in frame.columns]
+    if guess:
+        roles = {"params", "data", "loss"} if guess is True else set(guess)
+        params_col, tokens_col, flops_col, loss_col = _guessed(
+            columns, roles, params_col, tokens_col, flops_col, loss_col
+        )
     wanted = {"params": params_col, "loss": loss_col}
     if flops_col is not None:
         wanted["flops"] = flops_col
@@ -188,7 +200,31 @@ def load_runs(
         values[role] = series
     if "flops" in values:
         values["tokens"] = values["flops"] / (6.0 * values["params"])
-    return pd.DataFrame({"params": values["params"], "tokens": values["tokens"], "loss": values["loss"]})
+    out = pd.DataFrame({"params": values["params"], "tokens": values["tokens"], "loss": values["loss"]})
+    out.attrs["columns"] = dict(wanted)
+    return out
+
+
+def _guessed(
+    columns: list[str],
+    roles: set[str],
+    params: str,
+    tokens: str | None,
+    flops: str | None,
+    loss: str,
+) -> tuple[str, str | None, str | None, str]:
+    """The named columns, each absent one of ``roles`` replaced by the guess for its role (if any)."""
+    guess = guess_columns(columns)
+    if "params" in roles and params not in columns:
+        params = guess["params"] or params
+    if "loss" in roles and loss not in columns:
+        loss = guess["loss"] or loss
+    if "data" in roles and flops is None and (tokens is None or tokens not in columns):
+        if guess["tokens"] is not None:
+            tokens = guess["tokens"]
+        elif guess["flops"] is not None:
+            tokens, flops = None, guess["flops"]
+    return params, tokens, flops, loss
 
 
 def prepare_runs(runs: pd.DataFrame | str | Path, exclude_top_loss: int) -> pd.DataFrame:
