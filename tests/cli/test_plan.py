@@ -218,6 +218,7 @@ def test_cli_plan_text_is_a_readable_table(capsys) -> None:
     assert rows["water"].startswith(f"{format_number(footprint.water_l / 1000)} m³")
     car = everyday_equivalents(co2e_kg=footprint.co2e_kg)[0]
     assert rows["carbon ≈"] == f"{format_number(car.amount)} {car.unit}"
+    assert rows["EU AI Act"].startswith("Training compute 3.42e+22 FLOP is not above the EU AI Act's 1e23")
     assert "energy_kwh" not in out  # no raw keys
     assert "e+04" not in out
     # The warnings are part of the text output, numbered, under their own heading.

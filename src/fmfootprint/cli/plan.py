@@ -239,6 +239,10 @@ def _print_plan(result: Plan) -> None:
         model["inference tokens"] = format_count(result.inference_tokens or 0.0)
         model["lifetime compute"] = f"{format_number(result.lifetime_flops)} FLOP"
         model["saved"] = f"{format_number(result.flops_saved)} FLOP vs the compute-optimal model"
+    if result.eu_ai_act is not None:  # the AI Act's 1e23 / 1e25 FLOP thresholds, as the app says them
+        from fmfootprint.planning.thresholds import threshold_note
+
+        model["EU AI Act"] = threshold_note(result.eu_ai_act.compute_flops)
     _section(f"plan  (law: {preset.display_name if preset is not None else result.law})", model)
     footprint = result.footprint
     if footprint is not None:
