@@ -92,9 +92,9 @@ def scenario(label: str, result: Any, region_label: str, law_label: str, gpu_lab
                 "Energy [MWh]": format_number(footprint.energy_kwh / 1000.0),
                 "Carbon [t CO2e]": format_number(footprint.co2e_kg / 1000.0),
                 "Water [m³]": format_number(footprint.water_l / 1000.0),
-                "Wall clock [days]": format_number((footprint.hours or 0.0) / 24.0)
-                if footprint.hours is not None
-                else "–",
+                "Wall clock [days]": (
+                    format_number(footprint.hours / 24.0) if footprint.hours is not None else "–"
+                ),
             }
         )
     return row
