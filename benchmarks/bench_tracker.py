@@ -97,11 +97,63 @@ def _latency_s(argv: list[str], mark: Path, env: dict[str, str]) -> float:
     return float(mark.read_text()) - t0
 
 
+_PYCACHE = tempfile.mkdtemp(prefix="bench_pycache_")
+
+
+def _env() -> dict[str, str]:
+    """The children's environment: the source tree first, bytecode cached (in a temporary folder), as
+    for an installed package; PYTHONDONTWRITEBYTECODE would make every start compile every module."""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), os.environ.get("PYTHONPATH", "")])}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env["PYTHONPYCACHEPREFIX"] = _PYCACHE
+    return env
+
+
+# CPU time of the process at the moment ``track`` would launch the command (launch replaced by a stop),
+# against a bare interpreter's CPU time at its first instruction: what the tracker itself costs before the
+# command starts, independent of other processes' load (wall-clock figures on a busy machine are not).
+AT_LAUNCH = """
+import os, sys, time
+import fmfootprint.measure.launch as launch
+def stop(command):
+    print(time.process_time()); sys.stdout.flush(); os._exit(0)
+launch.launch = stop
+from fmfootprint.cli.main import main
+main(["track", "--output", sys.argv[1], "--", "true"])
+"""
+BARE = "import time; print(time.process_time())"
+
+
+def prelaunch_cpu(runs: int) -> dict[str, float]:
+    """Median CPU time [ms] to the launch under ``track``, and a bare interpreter's to its first line."""
+    env = _env()
+    out = tempfile.mkdtemp(prefix="bench_prelaunch_")
+
+    def cpu_ms(argv: list[str]) -> float:
+        done = subprocess.run(argv, check=True, env=env, capture_output=True, text=True)
+        return float(done.stdout.strip()) * 1000
+
+    cpu_ms([sys.executable, "-c", AT_LAUNCH, out])  # warm: bytecode written
+    bare = [cpu_ms([sys.executable, "-c", BARE]) for _ in range(runs)]
+    tracked = [cpu_ms([sys.executable, "-c", AT_LAUNCH, out]) for _ in range(runs)]
+    result = {
+        "runs": runs,
+        "bare_cpu_ms": statistics.median(bare),
+        "track_cpu_ms": statistics.median(tracked),
+    }
+    result["difference_ms"] = result["track_cpu_ms"] - result["bare_cpu_ms"]
+    print(
+        f"\nCPU time to the launch, median of {runs}: bare interpreter {result['bare_cpu_ms']:.1f} ms, "
+        f"fmfootprint track {result['track_cpu_ms']:.1f} ms (+{result['difference_ms']:.1f} ms)"
+    )
+    return result
+
+
 def startup_latency(pairs: int, shell: bool = False) -> dict[str, float]:
     """Median child start latency, direct vs under ``fmfootprint track`` (alternating runs)."""
     work = Path(tempfile.mkdtemp(prefix="bench_startup_"))
     mark = work / "started"
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), os.environ.get("PYTHONPATH", "")])}
+    env = _env()
     command = [sys.executable, "-c", STARTED, str(mark)]
     if shell:
         command = ["/bin/sh", "-c", STARTED_SH, "sh", str(mark)]
@@ -146,6 +198,7 @@ def main() -> None:
         startup = {
             "python": startup_latency(args.startup_pairs),
             "shell": startup_latency(args.startup_pairs, True),
+            "cpu_to_launch": prelaunch_cpu(args.startup_pairs),
         }
     if args.case == "startup":
         if args.json:
