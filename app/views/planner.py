@@ -12,6 +12,7 @@ from fmfootprint import planning
 from fmfootprint.catalog.hardware import PRECISIONS
 from fmfootprint.planning.carbon import suggestion_text
 from fmfootprint.planning.cite import cite_plan
+from fmfootprint.planning.equivalents import FACTORS as EQUIVALENT_FACTORS
 from fmfootprint.planning.equivalents import everyday_equivalents
 from fmfootprint.planning.labels import assumption_rows, region_rows
 from fmfootprint.planning.lifetime import lifetime_choice
@@ -21,6 +22,7 @@ from fmfootprint.scaling.laws import DEFAULT_LAW, PRESETS, ChinchillaLaw, get_la
 from fmfootprint.units import format_count, format_number, parse_quantity
 
 FITTED = "fitted on the Fit page"
+FACTOR_UNITS = {"co2e_kg": "kg CO2e", "energy_kwh": "kWh", "water_l": "L"}
 # Labels and first values of the library's budget kinds (planning.BUDGET_KINDS), accelerator-days first.
 BUDGET_LABELS = {
     "accelerator_days": "accelerator-days (all devices together)",
@@ -264,6 +266,20 @@ with outputs:
             )
     with st.expander("Assumptions and sources"):
         st.dataframe(assumption_rows(head), hide_index=True, key="assumptions")
+        st.caption("Everyday equivalents under the headlines divide by these factors (orders of magnitude):")
+        st.dataframe(
+            [
+                {
+                    "Equivalent": factor.unit,
+                    "Factor": f"{format_number(factor.per_unit)} {FACTOR_UNITS[factor.quantity]} per unit",
+                    "Source": factor.source,
+                    "Licence": factor.licence,
+                }
+                for factor in EQUIVALENT_FACTORS
+            ],
+            hide_index=True,
+            key="equivalent_factors",
+        )
 
     with ui.errors_shown():
         comparison = planning.compare_regions(flops, [region, *compare], hardware)

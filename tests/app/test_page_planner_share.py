@@ -161,3 +161,13 @@ def test_the_lifetime_headline_says_it_ignores_the_unique_token_limit(page) -> N
     at.text_input(key="unique_tokens").set_value("").run()
     (lifetime,) = [i.value for i in at.info if i.value.startswith("Lifetime optimum")]
     assert "unique-token" not in lifetime
+
+
+def test_the_equivalents_factor_table_shows_each_source(page) -> None:
+    from fmfootprint.planning.equivalents import FACTORS
+
+    at = page("planner")
+    (table,) = [d.value for d in at.dataframe if "Licence" in d.value.columns]
+    assert list(table["Source"]) == [factor.source for factor in FACTORS]
+    assert list(table["Licence"]) == [factor.licence for factor in FACTORS]
+    assert table["Factor"].iloc[0] == "0.249 kg CO2e per unit"
