@@ -256,7 +256,11 @@ def _default_range(name: str) -> tuple[float, float]:
 
 @functools.lru_cache(maxsize=1)
 def _country_intensity_range() -> tuple[float, float]:
-    """10th and 90th percentile of the catalog's country intensities, the range for an unknown location."""
-    values = [region.intensity_g_per_kwh for region in list_regions(kind="country")]
+    """10th and 90th percentile of the catalog's country intensities, the range for an unknown location.
+
+    The open (Ember) country values, the same dataset as the world average the range surrounds.
+    """
+    countries = list_regions(kind="country", intensity_source="catalog")
+    values = [region.intensity_g_per_kwh for region in countries]
     low, high = np.percentile(values, INTENSITY_DEFAULT_PERCENTILES)
     return float(low), float(high)
