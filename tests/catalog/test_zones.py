@@ -182,3 +182,11 @@ def test_regions_list_every_zone_with_year_basis_source_and_licence():
         assert "ODbL-1.0" in record["licence"]
     pinned = {r.code: r for r in list_regions(kind="zone", year=2023)}
     assert pinned["US-MIDA-PJM"].intensity_g_per_kwh == 401
+
+
+def test_every_planner_label_resolves_to_its_region():
+    # the app lists regions as "<name> (<code>)" (app/ui.py); each label must give back its own region
+    for region in list_regions():
+        assert get_region(f"{region.name} ({region.code})").code == region.code
+    assert get_region("PJM Interconnection (PJM) (US-MIDA-PJM)").code == "US-MIDA-PJM"
+    assert get_region("Iowa (us-central1) (gcp:us-central1)").code == "gcp:us-central1"

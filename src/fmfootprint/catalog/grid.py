@@ -340,6 +340,12 @@ def _lookup(code: str) -> Region:
         raise FootprintInputError(f"region must be a non-empty string, got {code!r}")
     text = code.strip()
     index = _index()
+    labelled = _NAME_WITH_CODE.match(text)
+    if labelled:  # 'Iowa (US-IA)', as the planner lists regions: the code in brackets decides
+        try:
+            return _lookup(labelled.group("code"))
+        except UnknownNameError:
+            pass  # not a code in brackets: the whole text is the name
 
     if ":" in text:
         prefix, _, name = text.partition(":")
@@ -350,9 +356,6 @@ def _lookup(code: str) -> Region:
             )
         return _cloud_lookup(text, provider, name)
 
-    labelled = _NAME_WITH_CODE.match(text)
-    if labelled:  # 'Iowa (US-IA)', as the planner lists regions: the code decides
-        return _lookup(labelled.group("code"))
     iso = re.sub(r"[\s_]+", "-", text.upper())
     if iso in index.by_code:
         return index.by_code[iso]
