@@ -146,7 +146,7 @@ _RARE_GPU_FIELDS = frozenset(("notes", "resets", "errors"))
 
 def _sample_gpu_ok(gpu: Mapping[str, Any]) -> bool:
     """A sample's GPU reading as the tracker writes it (one per GPU per interval: kept cheap)."""
-    energy = gpu.get("energy_j")
+    energy: Any = gpu.get("energy_j")
     return (
         isinstance(gpu.get("uuid"), str)
         and type(energy) in (int, float)

@@ -251,23 +251,39 @@ def model_card(
 
 
 def _parts(runs: tuple[Any, ...]) -> str | None:
-    """How the measured runs' GPU, CPU and RAM energy were obtained, for the card's method line."""
-    if not runs:
-        return None
+    """How the measured runs' GPU, CPU and RAM energy were obtained, for the card's method line.
+
+    Runs a cluster measured as whole nodes (:mod:`fmfootprint.fleet`: IT energy known, no part) are said
+    apart from tracked runs, whose parts are named one by one.
+    """
     from fmfootprint.measure.combine import combine
     from fmfootprint.measure.hostmethods import method_text
 
-    run = combine(list(runs))
-    info = run.hosts[0] if len(run.hosts) == 1 else {}
+    def whole_node(run: Any) -> bool:
+        parts = (run.gpu_energy_kwh, run.cpu_energy_kwh, run.ram_energy_kwh)
+        return all(p is None for p in parts) and run.energy_it_kwh is not None and not run.unmeasured
 
-    def host(part: str) -> str:
-        if getattr(run, f"{part}_energy_kwh") is None:
-            return "not measured (codecarbon gave no reading)"
-        return method_text(
-            getattr(run, f"{part}_energy_method"), getattr(run, f"{part}_energy_range_kwh"), info
+    nodes = [r for r in runs if whole_node(r)]
+    tracked = [r for r in runs if not whole_node(r)]
+    texts = []
+    if tracked:
+        run = combine(tracked)
+        info = run.hosts[0] if len(run.hosts) == 1 else {}
+
+        def host(part: str) -> str:
+            if getattr(run, f"{part}_energy_kwh") is None:
+                return "not measured (codecarbon gave no reading)"
+            return method_text(
+                getattr(run, f"{part}_energy_method"), getattr(run, f"{part}_energy_range_kwh"), info
+            )
+
+        texts.append(
+            parts_text(run.gpu_energy_kwh, run.gpu_energy_method, run.n_gpus, host("cpu"), host("ram"))
         )
-
-    return parts_text(run.gpu_energy_kwh, run.gpu_energy_method, run.n_gpus, host("cpu"), host("ram"))
+    if nodes:
+        methods = ", ".join(sorted({str(r.gpu_energy_method) for r in nodes}))
+        texts.append(f"whole-node energy measured by the cluster ({methods}), not split into parts")
+    return "; ".join(texts) or None
 
 
 def update_card(readme_text: str, report: ModelCardReport) -> str:
