@@ -26,14 +26,22 @@ CASE = {"gpu": "H100", "input_tokens": 1000, "output_tokens": 500, "precision": 
 
 
 def _inline_reference() -> float:
-    """Central accelerator energy of the fixed-batch case by hand [Wh] (2 x H100, fp8, batch 64)."""
-    n, bw, peak, tdp = 2, 3.35e12 * 0.9, 1978.9e12, 700.0
-    params, batch, out = 70e9, 64, 500
+    """Central accelerator energy of the fixed-batch case by hand [Wh] (2 x H100, fp8, batch 64).
+
+    The calibrated model of :mod:`fmfootprint.serving.constants` written out in floats: roofline step plus
+    layer, all-reduce and per-sequence overheads, power rising from the floor with compute utilisation.
+    """
+    n, bw, peak, tdp = 2, 3.35e12 * 0.95, 1978.9e12, 700.0
+    params, batch, out, ctx = 70e9, 64, 500, 1250
     kv = 131072 * (params / 8.03e9) ** 0.35 / 2
-    weights_s = max(params / (n * bw), 2 * params * batch / (n * peak * 0.44))
-    step = weights_s + batch * 1250 * kv / (n * bw)
-    prefill = 2 * params * 1000 / (n * peak * 0.5)
-    return n * tdp * 0.89 * (prefill + out * step / batch) / 3600
+    n_layers = 32 * (params / 8.03e9) ** 0.35
+    compute_s = 2 * params * batch / (n * peak * 0.80)
+    overhead = n_layers * (70.6e-6 + 2 * 45.4e-6) + batch * 30.0e-6
+    step = max(params / (n * bw), compute_s) + batch * ctx * kv / (n * bw) + overhead
+    prefill = 2 * params * 1000 / (n * peak * 0.757)
+    share = prefill + out * step / batch
+    u = (prefill + out * compute_s / batch) / share
+    return n * tdp * (0.689 + (1.0 - 0.689) * u) * share / 3600
 
 
 def _best(fn, number: int, repeat: int) -> float:

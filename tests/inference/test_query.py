@@ -22,7 +22,13 @@ def test_result_is_frozen_with_every_range_and_source() -> None:
         assert low <= getattr(result, key) <= high, key
     assert all(item.source for item in result.assumptions)
     names = {item.name for item in result.assumptions}
-    assert {"memory_bandwidth_tb_s", "pue", "grid_intensity_g_per_kwh", "power_fraction"} <= names
+    assert {
+        "memory_bandwidth_tb_s",
+        "pue",
+        "grid_intensity_g_per_kwh",
+        "power_floor_fraction",
+        "sequence_overhead_s",
+    } <= names
     assert result.accelerators == 4
     data = result.to_dict()
     for key in (

@@ -2,9 +2,11 @@
 
 A comparison is one measured configuration (model, accelerator, precision, batch, tokens) and its measured
 accelerator energy per output token. :func:`compare` gives the estimate, its stated range and the ratio for
-each; :func:`calibrate` sets the two fitted factors of :mod:`fmfootprint.serving.constants` from the
-calibration half, by the procedure that module documents. Nothing here reads a file: the comparisons are
-mappings (rows of ``tests/data/inference/measured_inference.csv``).
+each; :func:`calibrate` sets the fitted factors of :mod:`fmfootprint.serving.constants` from the
+calibration half, by the procedure that module documents (one least-squares fit in log space, evaluated
+through :func:`fmfootprint.serving.power.accelerator_query`, the function ``inference`` itself calls).
+Nothing here reads a file: the comparisons are mappings (rows of
+``tests/data/inference/measured_inference.csv``).
 """
 
 from __future__ import annotations
@@ -14,14 +16,41 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
+from scipy.optimize import least_squares
 
 from fmfootprint.errors import FootprintInputError
 from fmfootprint.serving import constants as c
+from fmfootprint.serving import physics, power
+from fmfootprint.serving.hardware import resolve_hardware
 
-__all__ = ["Calibration", "Comparison", "calibrate", "compare"]
+__all__ = ["Calibration", "Comparison", "calibrate", "central_estimates", "compare"]
 
-_GRID = np.round(np.arange(0.05, 0.805, 0.01), 2)
-"""Candidate decode compute efficiencies [-] searched by :func:`calibrate`."""
+_BOUNDS: dict[str, tuple[float, float]] = {
+    "memory_efficiency": (0.30, 0.95),
+    "prefill_efficiency": (0.05, 0.80),
+    "decode_compute_efficiency": (0.05, 0.80),
+    "layer_overhead_s": (0.0, 500e-6),
+    "allreduce_s": (0.0, 500e-6),
+    "sequence_overhead_s": (0.0, 500e-6),
+    "power_floor_fraction": (0.10, 1.0),
+    "power_peak_fraction": (0.10, 1.0),
+}
+"""Physical bounds of each fitted factor: efficiencies at most 95 % of peak bandwidth and 80 % of peak
+FLOP/s (the best dense matmuls), overheads 0–0.5 ms, draws 10–100 % of TDP."""
+
+_START: dict[str, float] = {
+    "memory_efficiency": 0.9,
+    "prefill_efficiency": 0.5,
+    "decode_compute_efficiency": 0.5,
+    "layer_overhead_s": 50e-6,
+    "allreduce_s": 10e-6,
+    "sequence_overhead_s": 10e-6,
+    "power_floor_fraction": 0.6,
+    "power_peak_fraction": 0.9,
+}
+_SCALE = {name: (1e-6 if name.endswith("_s") else 1.0) for name in power.FACTORS}
+"""Units of the optimiser's variables: µs for times, so that every variable is of order one."""
 
 
 @dataclass(frozen=True)
@@ -69,20 +98,20 @@ class Calibration:
 
     Attributes
     ----------
-    decode_compute_efficiency : float
-        η_c [-], the grid value with the least spread of log(estimate / measurement).
-    power_fraction : float
-        f [-], geometric mean of measurement / estimate at f = 1.
+    factors : dict
+        Each of :data:`fmfootprint.serving.power.FACTORS` [-] or [s], at its least-squares value.
     residual_range : tuple of float
-        (0.8 × lowest, 1.25 × highest) measurement / estimate at the fitted factors [-].
+        5th and 95th percentiles of measurement / estimate at the fitted factors [-].
     rows : int
         Comparisons used.
+    log_sd : float
+        Standard deviation of log(measurement / estimate) of energy [-].
     """
 
-    decode_compute_efficiency: float
-    power_fraction: float
+    factors: dict[str, float]
     residual_range: tuple[float, float]
     rows: int
+    log_sd: float
 
 
 def _estimate(row: Mapping[str, Any], **factors: Any) -> Any:
@@ -139,13 +168,77 @@ def compare(rows: Iterable[Mapping[str, Any]]) -> list[Comparison]:
     return out
 
 
-def calibrate(rows: Iterable[Mapping[str, Any]]) -> Calibration:
-    """Fit η_c and f on ``rows`` (the calibration half), η_m and η_p held at their assumed values.
+def _arrays(rows: list[Mapping[str, Any]]) -> dict[str, NDArray[np.float64]]:
+    """The workload of every row as arrays, built as :func:`fmfootprint.serving.inference` builds one."""
+    cols: dict[str, list[float]] = {key: [] for key in ("params", "active", "bytes", "kv", "context", "input",
+                                                       "output", "n", "bandwidth", "peak", "tdp", "layers",
+                                                       "batch", "measured", "power")}  # fmt: skip
+    for row in rows:
+        prec = str(row["precision"])
+        hw = resolve_hardware(str(row["gpu"]), prec, None, None, None, None, None)
+        active, n_in, n_out = (
+            float(row["active_params"]),
+            float(row["input_tokens"]),
+            float(row["output_tokens"]),
+        )
+        values = {
+            "params": float(row["params"]),
+            "active": active,
+            "bytes": physics.BYTES_PER_PARAM[prec],
+            "kv": float(physics.kv_bytes_per_token(active, physics.KV_BYTES_PER_ELEMENT[prec])),
+            "context": n_in + n_out / 2.0,
+            "input": n_in,
+            "output": n_out,
+            "n": float(row["accelerators"]),
+            "bandwidth": hw.bandwidth_b_per_s,
+            "peak": hw.peak_flops,
+            "tdp": hw.tdp_w,
+            "layers": float(power.layers(active)),
+            "batch": float(row["batch"]),
+            "measured": _measured(row),
+            "power": float(row.get("measured_power_w") or "nan"),
+        }
+        for key, value in values.items():
+            cols[key].append(value)
+    return {key: np.array(value, dtype=np.float64) for key, value in cols.items()}
+
+
+def central_estimates(
+    rows: Iterable[Mapping[str, Any]], factors: Mapping[str, float] | None = None
+) -> dict[str, NDArray[np.float64]]:
+    """Accelerator J per output token and average power [W] of every row, vectorised, at ``factors``.
 
     Parameters
     ----------
     rows : iterable of mapping
-        Calibration rows (as :func:`compare`).
+        Rows as :func:`compare`, optionally with ``measured_power_w``.
+    factors : mapping, optional
+        The :data:`~fmfootprint.serving.power.FACTORS`; default the calibrated constants.
+
+    Returns
+    -------
+    dict of ndarray
+        ``j_per_output_token``, ``power_w``, ``measured_j_per_output_token``, ``measured_power_w`` (NaN
+        where not measured).
+    """
+    w = _arrays(list(rows))
+    f = dict(c.FITTED if factors is None else factors)
+    out = power.accelerator_query(w, w["batch"], f)
+    return {
+        "j_per_output_token": out["energy_j"] / w["output"],
+        "power_w": out["power_w"],
+        "measured_j_per_output_token": w["measured"],
+        "measured_power_w": w["power"],
+    }
+
+
+def calibrate(rows: Iterable[Mapping[str, Any]]) -> Calibration:
+    """Fit the factors of :data:`~fmfootprint.serving.power.FACTORS` on ``rows`` (the calibration half).
+
+    Parameters
+    ----------
+    rows : iterable of mapping
+        Calibration rows (as :func:`compare`; ``measured_power_w`` where measured).
 
     Returns
     -------
@@ -153,44 +246,38 @@ def calibrate(rows: Iterable[Mapping[str, Any]]) -> Calibration:
 
     Notes
     -----
-    For each η_c on a 0.01 grid in [0.05, 0.80], r_i = estimate_i(f = 1) / measured_i; η_c minimises the
-    standard deviation of log r_i, then f = exp(−mean log r_i) (the geometric-mean fit), capped at 1. The
-    residual range is (0.8 · min, 1.25 · max) of measured_i / estimate_i at the fitted factors, the margins
-    used for the training power classes (:mod:`fmfootprint.footprint.power`).
+    One bounded least-squares fit (scipy.optimize.least_squares, trust-region reflective, from fixed
+    starting values within :data:`_BOUNDS`) of the residuals log(E_est / E_meas) of every row's energy
+    per output token together with log(P_est / P_meas) of every row whose average power is measured:
+    energy alone cannot tell a slow step at low power from a fast one at high power, the measured power
+    can. The residual range is the 5th to 95th percentile of E_meas / E_est at the fit (a 90 % interval).
     """
-    data = list(rows)
-    if len(data) < 2:
-        raise FootprintInputError("calibration needs at least two measured rows")
-    measured = np.array([_measured(row) for row in data])
-    base = {"memory_efficiency": c.MEMORY_EFFICIENCY, "prefill_efficiency": c.PREFILL_EFFICIENCY}
-    best: tuple[float, float, float] | None = None
-    for eta in _GRID:
-        estimates = np.array(
-            [
-                _estimate(
-                    row, decode_compute_efficiency=float(eta), power_fraction=1.0, **base
-                ).accelerator_j_per_output_token
-                for row in data
-            ]
-        )
-        logs = np.log(estimates / measured)
-        spread = float(np.std(logs))
-        if best is None or spread < best[0] - 1e-12:
-            best = (spread, float(eta), float(min(1.0, np.exp(-np.mean(logs)))))
-    assert best is not None
-    _, eta_c, fraction = best
-    fitted = np.array(
-        [
-            _estimate(
-                row, decode_compute_efficiency=eta_c, power_fraction=fraction, **base
-            ).accelerator_j_per_output_token
-            for row in data
-        ]
-    )
-    ratios = measured / fitted
+    w = _arrays(list(rows))
+    if w["batch"].size < len(power.FACTORS) + 2:
+        raise FootprintInputError(f"calibration needs at least {len(power.FACTORS) + 2} measured rows")
+    names = power.FACTORS
+    has_power = np.isfinite(w["power"])
+
+    def factors_of(x: NDArray[np.float64]) -> dict[str, float]:
+        return {name: float(value) * _SCALE[name] for name, value in zip(names, x, strict=True)}
+
+    def residuals(x: NDArray[np.float64]) -> NDArray[np.float64]:
+        out = power.accelerator_query(w, w["batch"], factors_of(x))
+        energy = np.log(out["energy_j"] / w["output"] / w["measured"])
+        draw = np.log(out["power_w"][has_power] / w["power"][has_power])
+        return np.concatenate([energy, draw])
+
+    low = np.array([_BOUNDS[name][0] / _SCALE[name] for name in names])
+    high = np.array([_BOUNDS[name][1] / _SCALE[name] for name in names])
+    start = np.array([_START[name] / _SCALE[name] for name in names])
+    fit = least_squares(residuals, start, bounds=(low, high), method="trf", x_scale=1.0)
+    factors = factors_of(fit.x)
+    out = power.accelerator_query(w, w["batch"], factors)
+    ratios = w["measured"] / (out["energy_j"] / w["output"])
+    q05, q95 = np.percentile(ratios, [5.0, 95.0])
     return Calibration(
-        decode_compute_efficiency=eta_c,
-        power_fraction=fraction,
-        residual_range=(0.8 * float(ratios.min()), 1.25 * float(ratios.max())),
-        rows=len(data),
+        factors=factors,
+        residual_range=(float(q05), float(q95)),
+        rows=int(w["batch"].size),
+        log_sd=float(np.std(np.log(ratios))),
     )

@@ -1,25 +1,30 @@
-"""The efficiency factors of the per-query model, their stated ranges and where each comes from.
+"""The factors of the per-query model, their stated ranges and where each comes from.
 
 Calibration, done once
 ----------------------
-Two factors are set by assumption and two are fitted on the calibration half of the measured comparisons
-in ``tests/data/inference/measured_inference.csv`` (accelerator energy per output token, measured):
+Eight factors are fitted together, once, on the calibration half of the measured comparisons in
+``tests/data/inference/measured_inference.csv`` (accelerator energy per output token and, where measured,
+average accelerator power; 38 of 76 rows, the half fixed by the stratified rule of
+``tests/data/inference/build_measured.py`` before any fit):
 
-=============================  =========  ============================================================
-factor                         value      basis
-=============================  =========  ============================================================
-memory efficiency η_m          0.90       assumption: memory-bound kernels reach about 90 % of peak HBM
-                                          bandwidth; not fitted
-prefill efficiency η_p         0.50       assumption: prefill MFU of a serving engine; not fitted
-decode compute efficiency η_c  fitted     the value in 0.05–0.80 (step 0.01) that minimises the spread
-                                          of log(estimate / measurement) on the calibration half
-serving power fraction f       fitted     the geometric mean of measurement / estimate at f = 1
-=============================  =========  ============================================================
+==============================  ===========================================================================
+factor                          role
+==============================  ===========================================================================
+memory efficiency η_m           achieved over peak HBM bandwidth (weights and KV cache), bounds 0.30–0.95
+prefill efficiency η_p          achieved over peak FLOP/s in prefill, bounds 0.05–0.80
+decode compute efficiency η_c   achieved over peak FLOP/s of the decode matmuls, bounds 0.05–0.80
+layer overhead τ_k              fixed time per layer and decode step [s] (launches, small kernels)
+all-reduce latency τ_ar         per tensor-parallel all-reduce, two per layer when n > 1 [s]
+sequence overhead τ_s           host time per sequence and step [s] (scheduling, sampling)
+power floor f_0                 draw with the compute units idle, fraction of TDP
+power peak f_1                  draw at the compute roof, fraction of TDP
+==============================  ===========================================================================
 
-The residual range of the model is 0.8 × the lowest and 1.25 × the highest measurement / estimate ratio of
-the calibration half (the margins of :mod:`fmfootprint.footprint.power`'s calibration). The held-back half
-sets no number; ``tests/inference/test_calibration.py`` recomputes these constants from the calibration
-half and checks the held-back half (docs/methodology.md lists every ratio).
+by :func:`fmfootprint.serving.calibration.calibrate`: bounded least squares on log(estimate /
+measurement) of energy and of power together. The stated range of the model is the 5th to 95th
+percentile of measurement / estimate on the calibration half (a 90 % interval). The held-back half sets no
+number; ``tests/inference/test_calibration.py`` recomputes these constants from the calibration half and
+checks the held-back half (docs/methodology.md lists every ratio).
 
 Host, idle capacity and PUE (``scope="full"``) follow Google's Aug. 2025 measurement of Gemini Apps
 prompts: 58 % of the energy in the accelerators, 25 % in the host CPUs and memory, 10 % in idle capacity
@@ -29,34 +34,63 @@ held for load spikes, 8 % data-centre overhead (Elsworth et al. 2025, Fig. 2).
 from __future__ import annotations
 
 __all__ = [
+    "ALLREDUCE_S",
     "DECODE_COMPUTE_EFFICIENCY",
     "DEFAULT_SECONDS_PER_OUTPUT_TOKEN",
+    "FITTED",
     "HOST_FRACTION",
     "HOST_RELATIVE",
     "IDLE_FRACTION",
     "IDLE_RANGE",
+    "LAYER_OVERHEAD_S",
     "MEMORY_EFFICIENCY",
-    "POWER_FRACTION",
+    "POWER_FLOOR_FRACTION",
+    "POWER_PEAK_FRACTION",
     "PREFILL_EFFICIENCY",
     "RESIDUAL_RANGE",
+    "SEQUENCE_OVERHEAD_S",
     "SOURCES",
 ]
 
-MEMORY_EFFICIENCY = 0.90
-"""Achieved over peak memory bandwidth η_m [-] (assumption, not fitted)."""
+MEMORY_EFFICIENCY = 0.95
+"""Achieved over peak memory bandwidth η_m [-] (fitted once)."""
 
-PREFILL_EFFICIENCY = 0.50
-"""Achieved over peak FLOP/s during prefill η_p [-] (assumption, not fitted)."""
+PREFILL_EFFICIENCY = 0.757
+"""Achieved over peak FLOP/s during prefill η_p [-] (fitted once)."""
 
-DECODE_COMPUTE_EFFICIENCY = 0.44
+DECODE_COMPUTE_EFFICIENCY = 0.80
 """Achieved over peak FLOP/s of the decode matmuls when compute-bound η_c [-] (fitted once)."""
 
-POWER_FRACTION = 0.89
-"""Average accelerator draw while serving as a fraction of TDP f [-] (fitted once)."""
+LAYER_OVERHEAD_S = 70.6e-6
+"""Fixed time per layer and decode step τ_k [s] (fitted once)."""
 
-RESIDUAL_RANGE = (0.70, 1.40)
-"""Low and high multipliers of the accelerator time and energy [-]: 0.8 × the lowest and 1.25 × the highest
-measurement / estimate ratio of the calibration half."""
+ALLREDUCE_S = 45.4e-6
+"""Latency of one tensor-parallel all-reduce τ_ar [s] (fitted once)."""
+
+SEQUENCE_OVERHEAD_S = 30.0e-6
+"""Host time per sequence and decode step τ_s [s] (fitted once)."""
+
+POWER_FLOOR_FRACTION = 0.689
+"""Accelerator draw with the compute units idle while serving, fraction of TDP f_0 [-] (fitted once)."""
+
+POWER_PEAK_FRACTION = 1.0
+"""Accelerator draw at the compute roof, fraction of TDP f_1 [-] (fitted once)."""
+
+RESIDUAL_RANGE = (0.71, 1.47)
+"""Low and high multipliers of the accelerator time and energy [-]: the 5th and 95th percentiles of
+measurement / estimate on the calibration half (0.716 and 1.464), rounded outward."""
+
+FITTED: dict[str, float] = {
+    "memory_efficiency": MEMORY_EFFICIENCY,
+    "prefill_efficiency": PREFILL_EFFICIENCY,
+    "decode_compute_efficiency": DECODE_COMPUTE_EFFICIENCY,
+    "layer_overhead_s": LAYER_OVERHEAD_S,
+    "allreduce_s": ALLREDUCE_S,
+    "sequence_overhead_s": SEQUENCE_OVERHEAD_S,
+    "power_floor_fraction": POWER_FLOOR_FRACTION,
+    "power_peak_fraction": POWER_PEAK_FRACTION,
+}
+"""The fitted factors by the names :func:`fmfootprint.serving.power.accelerator_query` reads."""
 
 HOST_FRACTION = 25.0 / 58.0
 """Host (CPU, memory) energy per unit of accelerator energy [-]: 25 % against 58 % (Elsworth et al. 2025)."""
@@ -78,14 +112,14 @@ _GOOGLE = (
     "Elsworth, C. et al. (2025). Measuring the environmental impact of delivering AI at Google scale. "
     "arXiv:2508.15734, Fig. 2"
 )
-_CALIBRATED = "calibrated once on half of tests/data/inference/measured_inference.csv (docs/methodology.md)"
+_CALIBRATED = (
+    "fitted once on the calibration half of tests/data/inference/measured_inference.csv "
+    "(ML.ENERGY v3 and other measured J/token and power; docs/methodology.md)"
+)
 
 SOURCES: dict[str, str] = {
-    "memory_efficiency": "assumption: memory-bound kernels reach about 90 % of peak bandwidth (not fitted)",
-    "prefill_efficiency": "assumption: prefill model FLOP utilisation of a serving engine (not fitted)",
-    "decode_compute_efficiency": _CALIBRATED,
-    "power_fraction": _CALIBRATED,
-    "residual": "range 0.8 x lowest to 1.25 x highest measurement/estimate ratio of the calibration half",
+    **{name: _CALIBRATED for name in FITTED},
+    "residual": "5th-95th percentile of measurement/estimate on the calibration half (a 90 % interval)",
     "host_fraction": f"25 % host vs 58 % accelerators; range 0.5-1.5 x ({_GOOGLE})",
     "idle_fraction": f"10 % idle capacity vs 83 % active; range 0 to 2 x ({_GOOGLE})",
     "latency_target": "10 tokens/s per query, faster than silent reading (Brysbaert 2019, J. Mem. Lang.)",

@@ -59,6 +59,9 @@ KV_SCALING_EXPONENT = 0.35
 kB per token at 16 bits (Dubey et al. 2024, Table 3: 32/80/126 layers, 8 KV heads, 128 dims); the log-log
 slope from 8B to 405B is 0.35."""
 
+REFERENCE_LAYERS = 32.0
+"""Transformer layers of Llama 3.1 8B [-] (Dubey et al. 2024, Table 3)."""
+
 HEADROOM = 0.7
 """Largest share of accelerator memory the weights may take [-]; the rest holds the KV cache, activations
 and the runtime (vLLM's default gpu_memory_utilization is 0.9; Kwon et al. 2023, §4)."""
@@ -234,6 +237,7 @@ def decode_step_s(
     peak_flops: ArrayLike,
     memory_efficiency: ArrayLike,
     decode_compute_efficiency: ArrayLike,
+    overhead_s: ArrayLike = 0.0,
 ) -> Array:
     """Time of one decode step of the batch (one new token for every sequence).
 
@@ -259,11 +263,13 @@ def decode_step_s(
         Achieved over peak memory bandwidth [-], in (0, 1].
     decode_compute_efficiency : array_like
         Achieved over peak FLOP/s of the decode matmuls when compute-bound [-], in (0, 1].
+    overhead_s : array_like, optional
+        Time of the step spent outside the roofline kernels [s] (:func:`step_overhead_s`); default 0.
 
     Returns
     -------
     ndarray
-        t = max(W_step / (n·BW·η_m), 2·N_active·B / (n·P·η_c)) + B·ctx·kv / (n·BW·η_m) [s].
+        t = max(W_step / (n·BW·η_m), 2·N_active·B / (n·P·η_c)) + B·ctx·kv / (n·BW·η_m) + t_o [s].
 
     Notes
     -----
@@ -283,7 +289,7 @@ def decode_step_s(
         np.divide(step_weight_b, bandwidth), np.divide(2.0 * np.multiply(active_params, batch), compute)
     )
     kv_s = np.divide(np.multiply(np.multiply(batch, context_tokens), kv_b_per_token), bandwidth)
-    return np.asarray(weights_s + kv_s, dtype=np.float64)
+    return np.asarray(weights_s + kv_s + np.asarray(overhead_s), dtype=np.float64)
 
 
 def prefill_s(

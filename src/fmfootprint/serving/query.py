@@ -33,7 +33,7 @@ from fmfootprint.footprint.factors import (
 )
 from fmfootprint.footprint.site import Site, resolve_site
 from fmfootprint.serving import constants as c
-from fmfootprint.serving import physics
+from fmfootprint.serving import physics, power
 from fmfootprint.serving.hardware import Hardware, resolve_hardware
 from fmfootprint.serving.result import RANGED_KEYS, InferenceResult
 from fmfootprint.units import S_PER_H
@@ -47,6 +47,8 @@ SCOPES: tuple[str, ...] = ("full", "accelerator")
 """``full``: accelerators, host, idle capacity and PUE; ``accelerator``: accelerators only (and PUE)."""
 
 _J_PER_WH = S_PER_H
+_OVERHEADS = ("layer_overhead_s", "allreduce_s", "sequence_overhead_s")
+_POWER = ("power_floor_fraction", "power_peak_fraction")
 Arrays = dict[str, NDArray[np.float64]]
 
 
@@ -59,24 +61,10 @@ def _precision(precision: str) -> str:
 
 def _evaluate(w: dict[str, float], batch: Any, f: Arrays | dict[str, Any]) -> Arrays:
     """Every figure of a query, vectorised over ``batch`` and the factor arrays ``f``."""
-    step = physics.decode_step_s(
-        physics.weight_bytes_per_step(w["params"], w["active"], batch, w["bytes"]),
-        w["kv"],
-        w["context"],
-        w["active"],
-        batch,
-        w["n"],
-        w["bandwidth"],
-        w["peak"],
-        f["memory_efficiency"],
-        f["decode_compute_efficiency"],
-    )
-    pre = physics.prefill_s(w["active"], w["input"], w["n"], w["peak"], f["prefill_efficiency"])
+    acc = power.accelerator_query(w, batch, f)
     residual = f["residual"]
-    acc_j = (
-        physics.query_energy_j(w["n"], w["tdp"], f["power_fraction"], pre, step, w["output"], batch)
-        * residual
-    )
+    acc_j = acc["energy_j"] * residual
+    pre, step = acc["prefill_s"], acc["step_s"]
     it_j = acc_j * (1.0 + f["host_fraction"]) * (1.0 + f["idle_fraction"])
     it_kwh = it_j / _J_PER_WH / 1000.0
     facility_kwh = convert.facility_energy_kwh(it_kwh, f["pue"])
@@ -85,7 +73,7 @@ def _evaluate(w: dict[str, float], batch: Any, f: Arrays | dict[str, Any]) -> Ar
         convert.onsite_water_l(it_kwh, f["wue_l_per_kwh"]),
         convert.offsite_water_l(facility_kwh, f["ewif_l_per_kwh"]),
     )
-    share_s = (pre + np.multiply(w["output"], step) / batch) * residual
+    share_s = acc["share_s"] * residual
     gpu_hours = w["n"] * share_s * (1.0 + f["idle_fraction"]) / S_PER_H
     embodied_kg = np.add(
         embodied.amortized_co2e_kg(f["embodied_kg_per_gpu"], gpu_hours, w["lifetime"], w["usage"]),
@@ -119,6 +107,30 @@ def _site(
     return site, site_factors(site)
 
 
+_RESIDUAL = Factor("residual", 1.0, *c.RESIDUAL_RANGE, "-", c.SOURCES["residual"])
+"""The calibration residual as a ranged factor (on accelerator time and energy)."""
+
+
+@functools.lru_cache(maxsize=16)
+def _calibrated(name: str) -> Factor:
+    """The calibrated constant ``name`` as an exact factor with its source, built once (frozen)."""
+    return Factor.fixed(name, c.FITTED[name], "s" if name.endswith("_s") else "-", c.SOURCES[name])
+
+
+@functools.lru_cache(maxsize=2)
+def _shares(full: bool) -> tuple[Factor, Factor]:
+    """Host and idle-capacity fractions with their ranges (scope ``full``), or none counted."""
+    if not full:
+        return (
+            Factor.fixed("host_fraction", 0.0, "-", "not counted (scope accelerator)"),
+            Factor.fixed("idle_fraction", 0.0, "-", "not counted (scope accelerator)"),
+        )
+    return (
+        Factor.relative("host_fraction", c.HOST_FRACTION, c.HOST_RELATIVE, "-", c.SOURCES["host_fraction"]),
+        Factor("idle_fraction", c.IDLE_FRACTION, *c.IDLE_RANGE, "-", c.SOURCES["idle_fraction"]),
+    )
+
+
 def _factors(
     scope: str,
     ranged_site: tuple[Factor, ...],
@@ -126,24 +138,13 @@ def _factors(
     overrides: dict[str, float | None],
     embodied_given: bool,
 ) -> tuple[Factor, ...]:
-    def fixed_or(name: str, central: float, source: str) -> Factor:
+    def fixed_or(name: str) -> Factor:
         given = overrides.get(name)
         if given is not None:
             return Factor.fixed(name, _validate.fraction(name, given), "-", "given")
-        return Factor.fixed(name, central, "-", source)
+        return _calibrated(name)
 
-    full = scope == "full"
-    residual = Factor("residual", 1.0, *c.RESIDUAL_RANGE, "-", c.SOURCES["residual"])
-    host = (
-        Factor.relative("host_fraction", c.HOST_FRACTION, c.HOST_RELATIVE, "-", c.SOURCES["host_fraction"])
-        if full
-        else Factor.fixed("host_fraction", 0.0, "-", "not counted (scope accelerator)")
-    )
-    idle = (
-        Factor("idle_fraction", c.IDLE_FRACTION, *c.IDLE_RANGE, "-", c.SOURCES["idle_fraction"])
-        if full
-        else Factor.fixed("idle_fraction", 0.0, "-", "not counted (scope accelerator)")
-    )
+    host, idle = _shares(scope == "full")
     kg = hw.embodied_kg
     embodied_factor = (
         Factor.fixed("embodied_kg_per_gpu", kg, "kgCO2e", "given")
@@ -156,14 +157,19 @@ def _factors(
             RANGE_SOURCES["embodied_catalog"],
         )
     )
+    given_power = overrides.get("power_fraction")
+    if given_power is not None:  # a constant draw: floor = peak = the fraction given
+        flat = _validate.fraction("power_fraction", given_power)
+        draw = tuple(Factor.fixed(name, flat, "-", "given (power_fraction)") for name in _POWER)
+    else:
+        draw = tuple(_calibrated(name) for name in _POWER)
     return (
-        fixed_or("memory_efficiency", c.MEMORY_EFFICIENCY, c.SOURCES["memory_efficiency"]),
-        fixed_or("prefill_efficiency", c.PREFILL_EFFICIENCY, c.SOURCES["prefill_efficiency"]),
-        fixed_or(
-            "decode_compute_efficiency", c.DECODE_COMPUTE_EFFICIENCY, c.SOURCES["decode_compute_efficiency"]
-        ),
-        fixed_or("power_fraction", c.POWER_FRACTION, c.SOURCES["power_fraction"]),
-        residual,
+        fixed_or("memory_efficiency"),
+        fixed_or("prefill_efficiency"),
+        fixed_or("decode_compute_efficiency"),
+        *(_calibrated(name) for name in _OVERHEADS),
+        *draw,
+        _RESIDUAL,
         host,
         idle,
         *ranged_site,
@@ -232,8 +238,11 @@ def inference(
         from Llama 3.1 8B (:func:`~fmfootprint.serving.physics.kv_bytes_per_token`).
     tdp_w, memory_gb, memory_bandwidth_tb_s, peak_tflops, embodied_kg_per_gpu : float, optional
         Accelerator figures [W], [GB], [TB/s], [TFLOP/s], [kgCO2e] instead of the catalog's.
-    memory_efficiency, prefill_efficiency, decode_compute_efficiency, power_fraction : float, optional
+    memory_efficiency, prefill_efficiency, decode_compute_efficiency : float, optional
         Model factors [-] in (0, 1] instead of the calibrated ones (:mod:`fmfootprint.serving.constants`).
+    power_fraction : float, optional
+        A constant average draw as a fraction of TDP [-] in (0, 1], instead of the calibrated draw that
+        rises with compute utilisation (:func:`fmfootprint.serving.power.power_fraction`).
 
     Returns
     -------
@@ -297,6 +306,7 @@ def inference(
         "bandwidth": hw.bandwidth_b_per_s,
         "peak": hw.peak_flops,
         "tdp": hw.tdp_w,
+        "layers": float(power.layers(active)),
         "server_kg": defaults.embodied_kg_per_server,
         "gpus_per_server": float(defaults.gpus_per_server),
         "lifetime": defaults.lifetime_years,
