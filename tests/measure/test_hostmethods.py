@@ -121,3 +121,16 @@ def test_combined_ranges_count_measured_hosts_as_exact() -> None:
     assert merged.cpu_energy_range_kwh == pytest.approx((0.01 + 0.05, 0.1 + 0.05))  # b's RAPL: exact
     assert merged.ram_energy_range_kwh == pytest.approx((0.012, 0.048))
     assert "range 0.06–0.15 kWh" in model_card(merged).markdown
+
+
+def test_card_names_whole_node_energy_apart_from_tracked_parts() -> None:
+    from fmfootprint.fleet._build import summary_from_job_energy
+
+    node = summary_from_job_energy(
+        3.6e6, run_id="job-1", method="slurm_energy", start_unix_s=1.7e9, end_unix_s=1.7e9 + 3600,
+        project="p", region="FR", n_gpus=8, hosts=["n1"],
+    )  # fmt: skip
+    card = model_card([node, _modelled_session("a", MODEL)]).markdown
+    assert "GPU: measured (NVML energy counter); CPU: modelled (" in card
+    assert "whole-node energy measured by the cluster (slurm_energy), not split into parts" in card
+    assert "CPU: not measured" not in model_card(node).markdown
