@@ -57,8 +57,7 @@ KINDS: tuple[str, ...] = ("country", "subdivision", "zone", "cloud")
 INTENSITY_SOURCES: tuple[str, ...] = ("electricitymaps", "catalog")
 """``electricitymaps``: the zone's yearly value (ODbL); ``catalog``: the openly licensed value (Ember for
 countries, eGRID2016 for US states, CER 2023 for Canadian provinces, Google 2024 for GCP regions)."""
-_SOURCE_ALIASES = {"electricitymaps": "electricitymaps", "emaps": "electricitymaps", "catalog": "catalog"}
-_SOURCE_ALIASES.update(ember="catalog", open="catalog")
+_SOURCE_ALIASES = {**{name: name for name in INTENSITY_SOURCES}, "ember": "catalog"}
 _NAME_WITH_CODE = re.compile(r"^(?P<name>.*?)\s*\((?P<code>[^()]+)\)\s*$")
 
 
@@ -398,7 +397,7 @@ def list_regions(
     year, intensity_source : optional
         As in :func:`get_region`; a region without the asked year or source is left out.
     """
-    regions = list(_index().regions)
+    regions = list(_default_regions() if year is None and intensity_source is None else _index().regions)
     if provider is not None:
         key = _PROVIDER_ALIASES.get(str(provider).strip().lower())
         if key is None:
@@ -409,16 +408,20 @@ def list_regions(
             raise UnknownNameError("region kind", str(kind), KINDS)
         regions = [r for r in regions if r.kind == kind]
     if year is None and intensity_source is None:
-        return [_pick(r, None, None) for r in regions]
+        return regions
+    _pick(_index().regions[0], None, intensity_source)  # an unknown source name is an error, not a filter
     picked = []
     for region in regions:
         try:
             picked.append(_pick(region, year, intensity_source))
-        except UnknownNameError:
-            raise
         except FootprintInputError:
             continue  # this region has no value for the asked year or source
     return picked
+
+
+@lru_cache(maxsize=1)
+def _default_regions() -> tuple[Region, ...]:
+    return tuple(_pick(region, None, None) for region in _index().regions)
 
 
 @lru_cache(maxsize=1)
