@@ -1,6 +1,7 @@
 """Per-query inference: energy, carbon, water and latency of serving a language model, and energy ratings.
 
 - :mod:`~fmfootprint.serving.physics`: the roofline model as pure vectorised functions;
+- :mod:`~fmfootprint.serving.power`: step overheads, power from utilisation, one query's accelerator energy;
 - :mod:`~fmfootprint.serving.constants`: its efficiency factors, calibrated once on measurements;
 - :mod:`~fmfootprint.serving.query`: :func:`inference`, one query → :class:`InferenceResult`;
 - :mod:`~fmfootprint.serving.calibration`: the comparison with published measurements;
