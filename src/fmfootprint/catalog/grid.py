@@ -409,7 +409,8 @@ def list_regions(
         regions = [r for r in regions if r.kind == kind]
     if year is None and intensity_source is None:
         return regions
-    _pick(_index().regions[0], None, intensity_source)  # an unknown source name is an error, not a filter
+    if intensity_source is not None and str(intensity_source).strip().lower() not in _SOURCE_ALIASES:
+        raise UnknownNameError("intensity source", str(intensity_source), INTENSITY_SOURCES)
     picked = []
     for region in regions:
         try:
