@@ -112,3 +112,17 @@ def test_a_wrong_power_draw_fails_the_held_back_check() -> None:
         measured_wh = float(row["measured_j_per_output_token"]) * result.output_tokens / 3600.0
         outside += not low_wh <= measured_wh <= high_wh
     assert outside >= 0.8 * len(HELD_BACK)
+
+
+def test_out_of_family_dense_transformers_hold_too() -> None:
+    # Every other lm-arena-chat model of the ML.ENERGY v3 data (259 configurations, not in either half;
+    # one, Qwen 3 8B on B200 at 1536 sequences, repeats a calibration row of the Lead Green index).
+    # docs/methodology.md states the result by architecture: the dense transformers meet the bar;
+    # mixture-of-experts and Mamba hybrids do not (stated there as a limitation).
+    rows = list(csv.DictReader((DATA / "mlenergy_v3_other.csv").open()))
+    assert len(rows) == 259
+    assert {row["source_commit"] for row in rows} == {"0cd52dab897c5d91a45f4d413038f3b8b4251b0f"}
+    dense = compare([row for row in rows if row["architecture"] == "Dense Transformer"])
+    assert len(dense) == 106
+    assert sum(item.within_1_5 for item in dense) >= 0.8 * len(dense)
+    assert sum(item.in_range for item in dense) >= 0.8 * len(dense)

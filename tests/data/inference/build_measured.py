@@ -6,6 +6,10 @@ Llama 3.1 model files of task ``lm-arena-chat`` at :data:`COMMIT` (``git show``)
 ``extra_rows.csv`` (other published sources, typed in), and writes the split (see :func:`half`).
 
 The split was fixed, by this rule, before any fit of the model was run on these rows.
+
+It also writes ``mlenergy_v3_other.csv``: every configuration of the other models of the same task
+(Qwen 3, Gemma 3, Llama 3.3 and 4, DeepSeek V3.1, Nemotron Nano), an out-of-family check added after the
+calibration that sets no number and is not part of either half.
 """
 
 from __future__ import annotations
@@ -80,6 +84,54 @@ def leaderboard_rows(mirror: str) -> list[dict[str, str]]:
     return rows
 
 
+def _show(mirror: str, path: str) -> str:
+    return subprocess.run(
+        ["git", "--git-dir", mirror, "show", f"{COMMIT}:{path}"], check=True, capture_output=True, text=True
+    ).stdout
+
+
+def other_rows(mirror: str) -> list[dict[str, str]]:
+    """Every lm-arena-chat configuration of the models not in :data:`MODELS`, with their architecture."""
+    listing = subprocess.run(
+        ["git", "--git-dir", mirror, "ls-tree", "--name-only", f"{COMMIT}", "public/data/models/"],
+        check=True, capture_output=True, text=True,
+    ).stdout.split()  # fmt: skip
+    rows = []
+    for path in sorted(listing):
+        stem = Path(path).name.removesuffix("__lm-arena-chat.json")
+        if not path.endswith("__lm-arena-chat.json") or stem in MODELS:
+            continue
+        data = json.loads(_show(mirror, path))
+        precision = {"bfloat16": "bf16", "fp8": "fp8"}[data["weight_precision"]]
+        for cfg in data["configurations"]:
+            gpu, n, seqs = cfg["gpu_model"], int(cfg["num_gpus"]), int(cfg["max_num_seqs"])
+            rows.append(
+                {
+                    "id": f"{stem.split('__')[1]}-{gpu}x{n}-seqs{seqs}",
+                    "half": "out_of_family",
+                    "stratum": f"{data['model_id']} | {gpu}",
+                    "model": data["model_id"],
+                    "params": f"{data['total_params_billions'] * 1e9:.4g}",
+                    "active_params": f"{data['activated_params_billions'] * 1e9:.4g}",
+                    "gpu": gpu,
+                    "accelerators": str(n),
+                    "precision": precision,
+                    "batch": str(max(1, round(cfg["avg_batch_size"]))),
+                    "input_tokens": str(INPUT_TOKENS),
+                    "output_tokens": f"{cfg['avg_output_len']:.1f}",
+                    "measured_j_per_output_token": f"{cfg['energy_per_token_joules']:.5g}",
+                    "measured_power_w": f"{cfg['avg_power_watts']:.1f}",
+                    "scope": "GPU energy (accelerator)",
+                    "source": f"ML.ENERGY Leaderboard v3.0 data ({REPO}), task lm-arena-chat",
+                    "source_file": path,
+                    "source_commit": COMMIT,
+                    "note": f"{data['architecture']}; max_num_seqs {seqs}; input {INPUT_TOKENS} assumed",
+                    "architecture": data["architecture"],
+                }
+            )
+    return rows
+
+
 def main(mirror: str) -> None:
     here = Path(__file__).parent
     rows = leaderboard_rows(mirror)
@@ -99,6 +151,10 @@ def main(mirror: str) -> None:
         writer.writeheader()
         for row in rows:
             writer.writerow({key: row.get(key, "") for key in FIELDS})
+    with (here / "mlenergy_v3_other.csv").open("w", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=[*FIELDS, "architecture"], lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(other_rows(mirror))
 
 
 if __name__ == "__main__":
