@@ -175,6 +175,7 @@ def test_card_refuses_partial_runs_unless_allowed_and_then_names_what_is_missing
         assert "| 0 |" not in card
         data = json.loads(_cli(capsys, "card", "--runs", str(runs[name]), "--allow-partial", "--json")[1])
         assert data["not_measured"]
+        assert data["co2_eq_emissions"]["source"].endswith("(measured, partial)")
     card = _cli(capsys, "card", "--runs", str(runs["no_nvml"]), "--allow-partial")[1]
     assert "GPU: not measured (NVML did not start)" in card
     card = _cli(capsys, "card", "--runs", str(runs["no_codecarbon"]), "--allow-partial")[1]

@@ -218,7 +218,7 @@ def model_card(
     cloud_provider = cloud_provider or derived_provider
     metadata: dict[str, Any] = {
         "emissions": _emissions_value(emissions_g),
-        "source": f"fmfootprint {__version__} ({training.method})",
+        "source": f"fmfootprint {__version__} ({training.method}{', partial' if not_measured else ''})",
         "training_type": training_type,
     }
     if location:
