@@ -227,3 +227,16 @@ def test_the_cli_refuses_past_a_bound_in_one_line(
     assert err.count("\n") == 1
     assert fragment in err
     assert not list(tmp_path.iterdir())
+
+
+def test_a_law_file_with_vanishing_constants_is_one_line_exit_2(tmp_path, capsys) -> None:
+    # Issue 17: every parameter 1e-300 used to end in ZeroDivisionError (internal error, exit 1).
+    from fmfootprint.cli.main import main
+
+    law = tmp_path / "tiny.json"
+    law.write_text('{"E": 1e-300, "A": 1e-300, "B": 1e-300, "alpha": 1e-300, "beta": 1e-300}')
+    assert main(["plan", "--law", str(law), "--compute", "1e22"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1
+    assert "law parameter alpha must be >= 0.001" in err[0]
+    assert "tiny.json" in err[0]

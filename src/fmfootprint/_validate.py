@@ -65,6 +65,11 @@ BOUNDS: dict[str, Bound] = {
     "inference_tokens": Bound(0, 1e20, "10^16 tokens a day for 30 years", True),
     "accelerator_days": Bound(0, 1e13 / 24, "10^7 accelerators for 10^6 h", True),
     "co2e_kg": Bound(0, 1e14, "above the world's yearly emissions (about 4e13 kg)", True),
+    # a law's constants (law files are user input): exponents of published laws lie in 0.03-1.5
+    "law_exponent": Bound(
+        1e-3, 10, "published scaling exponents lie in 0.03-1.5; near 0 the law has no optimum"
+    ),
+    "law_coefficient": Bound(0, 1e30, "published E, A, B lie in 1-1e5; beyond 1e30 powers overflow", True),
     # read back from run summaries (merge): totals are never negative; the highs are those above
     "energy_it_kwh": Bound(0, 1e14, "as energy_kwh"),
 }

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from fmfootprint._validate import positive, positive_array
+from fmfootprint._validate import BOUNDS, bounded, positive, positive_array
 from fmfootprint.errors import FootprintInputError, UnknownNameError
 from fmfootprint.scaling.ranges import FittedRange
 
@@ -109,7 +109,9 @@ class ChinchillaLaw:
 
     def __post_init__(self) -> None:
         for field in ("E", "A", "B", "alpha", "beta"):
-            object.__setattr__(self, field, positive(f"law parameter {field}", getattr(self, field)))
+            value = positive(f"law parameter {field}", getattr(self, field))
+            bound = BOUNDS["law_exponent" if field in ("alpha", "beta") else "law_coefficient"]
+            object.__setattr__(self, field, bounded(f"law parameter {field}", value, bound))
         for field in ("r_d_star", "r_n_star"):
             value = getattr(self, field)
             if value is not None:
