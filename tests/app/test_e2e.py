@@ -160,3 +160,46 @@ def test_the_downloads_are_parseable_files(streamlit_server: str, chromium_page,
     bib = download("BibTeX").read_text()
     assert bib.count("@") >= 2
     assert bib.count("{") == bib.count("}")
+
+
+def test_error_bars_are_drawn_and_visible_in_the_dark_theme(
+    tmp_path: Path, monkeypatch, chromium_page
+) -> None:
+    """Served with Streamlit's dark theme, the footprint chart's range marks are drawn in the palette's
+    reddish purple, and that colour stands out from the chart's own background (contrast >= 3:1)."""
+    import io
+    from collections import Counter
+
+    from PIL import Image
+
+    import browser_harness
+
+    charts = pytest.importorskip("charts")
+    monkeypatch.setenv("STREAMLIT_THEME_BASE", "dark")
+    with browser_harness.streamlit_server(tmp_path / "dark.log") as base:
+        page = chromium_page
+        page.goto(f"{base}/")
+        wait_idle(page)
+        page.get_by_role("tab", name="Footprint").click()
+        chart = page.get_by_test_id("stPlotlyChart").filter(has_text="Training carbon")
+        chart.wait_for(timeout=30_000)
+        wait_idle(page)
+        image = Image.open(io.BytesIO(chart.screenshot())).convert("RGB")
+    pixels = list(image.getdata())
+    background = Counter(pixels).most_common(1)[0][0]
+    assert _luminance(background) < 0.05  # the dark theme's background, not white
+    target = tuple(int(charts.OKABE_ITO["reddish_purple"][i : i + 2], 16) for i in (1, 3, 5))
+    marks = [p for p in pixels if sum(abs(a - b) for a, b in zip(p, target, strict=True)) < 40]
+    assert len(marks) > 30  # the error bar and the total's marker are drawn
+    assert _contrast(target, background) >= 3.0
+
+
+def _luminance(rgb: tuple[int, int, int]) -> float:
+    """WCAG 2.1 relative luminance (test-only)."""
+    linear = [c / 255 / 12.92 if c / 255 <= 0.03928 else ((c / 255 + 0.055) / 1.055) ** 2.4 for c in rgb]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def _contrast(a: tuple[int, int, int], b: tuple[int, int, int]) -> float:
+    high, low = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
