@@ -295,7 +295,8 @@ with outputs:
             if choice.lifetime is not None
             else ""
         )
-        + "The suggestion minimises that carbon over model size, training tokens and the regions compared"
+        + f"The suggestion minimises {'that' if choice.lifetime is not None else 'training'} carbon over "
+        "model size, training tokens and the regions compared"
         + (" (it does not apply the unique-token limit)." if unique_tokens else ".")
     )
 

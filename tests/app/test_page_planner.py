@@ -137,6 +137,9 @@ def test_with_inference_tokens_the_headline_is_the_lifetime_optimum(page) -> Non
     assert "life" not in suggestion
     assert "-0" not in suggestion
     assert "for training" in suggestion
+    captions = [c.value for c in at.caption]
+    assert any(c.startswith("The suggestion minimises training carbon") for c in captions)
+    assert not any("Lifetime =" in c for c in captions)
 
 
 def test_the_suggestion_never_says_minus_zero_percent(page) -> None:
