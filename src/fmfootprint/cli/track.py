@@ -166,8 +166,7 @@ def _track(args: argparse.Namespace) -> int:
         tracker = Tracker(args.output, **options)
     from fmfootprint.measure.launch import launch
 
-    child = launch(command)  # the command starts here; nothing below may stop or delay it
-    child.forward_signals()
+    child = launch(command)  # the command starts here (signals forwarded); nothing below may stop or delay it
     try:
         if tracker is None:
             from fmfootprint.measure.tracker import Tracker

@@ -3,13 +3,16 @@
 ``fmfootprint track -- CMD`` must behave, for CMD and for the person at the terminal, as if CMD had been
 typed alone. So:
 
-- CMD runs in its own process group (so that a kill of the tracker does not reach it), and when the
-  tracker's standard input is the terminal and the tracker is in its foreground, CMD's group becomes the
-  terminal's foreground group (``tcsetpgrp``, done by CMD itself between ``fork`` and ``exec``, with
-  ``SIGTTOU`` ignored for that call, as job-control shells do). Interactive programs (``input()``,
-  ``pdb``, a password prompt) read the terminal instead of stopping on ``SIGTTIN``, and Ctrl-C, Ctrl-\\
-  and a window resize reach CMD's group once, straight from the terminal. When CMD ends the tracker
-  takes the foreground back.
+- CMD runs in its own process group (so that a kill of the tracker does not reach it), with SIGPIPE and
+  SIGXFSZ back to their defaults (Python ignores them). Without a terminal it is started with
+  ``posix_spawnp`` (no ``subprocess`` import before it, so it starts sooner). When the tracker's standard
+  input is the terminal and the tracker is in its foreground, CMD's group becomes the terminal's
+  foreground group, set by CMD itself between ``fork`` and ``exec`` (``subprocess`` with a ``preexec_fn``;
+  ``SIGTTOU`` ignored for that call, as job-control shells do), so it holds the terminal before its first
+  instruction, and by the tracker too. Interactive
+  programs (``input()``, ``pdb``, a password prompt) read the terminal instead of stopping on
+  ``SIGTTIN``, and Ctrl-C, Ctrl-\\ and a window resize reach CMD's group once, straight from the
+  terminal. When CMD ends the tracker takes the foreground back.
 - SIGINT, SIGTERM, SIGHUP (the terminal closed, the SSH link dropped), SIGQUIT, SIGUSR1 and SIGUSR2 sent
   to the tracker are forwarded to CMD's process group (:data:`FORWARDED`); the tracker itself carries
   on, and writes its summary when CMD ends.
@@ -28,7 +31,6 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
-import subprocess
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -63,6 +65,7 @@ def check_interval(interval_s: Any) -> float:
         )
     return value
 
+
 FORWARDED: tuple[signal.Signals, ...] = (
     signal.SIGINT,
     signal.SIGTERM,
@@ -74,7 +77,7 @@ FORWARDED: tuple[signal.Signals, ...] = (
 
 
 def exit_status(returncode: int) -> int:
-    """The shell's exit status for a ``Popen.returncode``: the code, or 128 + N for signal N (-N)."""
+    """The shell's exit status for a return code: the code, or 128 + N for signal N (given as -N)."""
     return 128 - returncode if returncode < 0 else returncode
 
 
@@ -123,31 +126,43 @@ def _give_terminal(fd: int, pgid: int) -> bool:
 
 
 class Child:
-    """The running command: its ``Popen``, the terminal it holds, and the forwarding of signals."""
+    """The running command: its process id, the terminal it holds, and the forwarding of signals."""
 
-    def __init__(self, popen: subprocess.Popen[bytes], terminal: int | None) -> None:
-        self.popen = popen
-        self.pid = popen.pid
+    def __init__(self, terminal: int | None) -> None:
+        self.pid = 0  # set by :func:`launch`
         self.terminal = terminal
         self.returncode: int | None = None
         self.forwarded: list[int] = []  # signal numbers forwarded, in order
+        self.pending: list[int] = []  # received before the command existed; forwarded once it does
+        self.popen: Any = None  # the subprocess.Popen of the terminal path (we reap it ourselves)
         self._previous: dict[int, object] = {}
 
     def _forward(self, signum: int, frame: FrameType | None) -> None:
         if self.returncode is not None:
+            return
+        if not self.pid:
+            self.pending.append(signum)
             return
         try:
             os.killpg(self.pid, signum)
         except ProcessLookupError:  # the group is gone (the command ended and was reaped meanwhile)
             return
         except PermissionError:  # the command changed its user: reach it alone
-            self.popen.send_signal(signum)
+            with contextlib.suppress(OSError):
+                os.kill(self.pid, signum)
         self.forwarded.append(signum)
 
     def forward_signals(self) -> None:
-        """Forward :data:`FORWARDED` to the command's group until :meth:`wait` returns."""
+        """Forward :data:`FORWARDED` to the command's group until :meth:`wait` returns (installed by
+        :func:`launch` before the command starts, so that none is lost and none stops the tracker)."""
         for sig in FORWARDED:
             self._previous[sig] = signal.signal(sig, self._forward)
+
+    def _started(self, pid: int) -> None:
+        self.pid = pid
+        for signum in self.pending:
+            self._forward(signum, None)
+        self.pending.clear()
 
     def _restore(self) -> None:
         for number, handler in self._previous.items():
@@ -163,7 +178,8 @@ class Child:
                     self._suspended()
                     continue
                 self.returncode = os.waitstatus_to_exitcode(status)
-                self.popen.returncode = self.returncode  # reaped here: Popen must not wait again
+                if self.popen is not None:
+                    self.popen.returncode = self.returncode  # reaped here: Popen must not wait again
         finally:
             self._restore()
             if self.terminal is not None:
@@ -192,29 +208,40 @@ def _foreground_in_child(fd: int) -> Callable[[], None]:
     return take
 
 
+def _spawn_for_terminal(argv: list[str], fd: int) -> Any:
+    import subprocess  # only here: the fork path, which can run code in the child before exec
+
+    take = _foreground_in_child(fd)
+
+    def own_group_then_terminal() -> None:
+        os.setpgid(0, 0)
+        take()
+
+    # no thread runs yet (the tracker starts after the launch), so preexec_fn is safe here
+    return subprocess.Popen(argv, preexec_fn=own_group_then_terminal)
+
+
 def launch(command: Sequence[str]) -> Child:
-    """Start ``command`` in its own process group, in the terminal's foreground when we hold it.
+    """Start ``command`` (looked up on ``$PATH``) in its own process group, in the terminal's foreground
+    when we hold it, with the signals forwarded (:meth:`Child.forward_signals`) from before it starts.
 
     Raises OSError (``FileNotFoundError``, ``PermissionError``) if it cannot be executed.
     """
     terminal = _terminal()
-    group: dict[str, object] = (
-        {"process_group": 0} if sys.version_info >= (3, 11) else {"start_new_session": True}
-    )
-    if terminal is not None:
-        # fork + preexec (no vfork) only for a terminal; no thread runs yet, so preexec is safe here
-        group["preexec_fn"] = _foreground_in_child(terminal)
-        if sys.version_info < (3, 11):
-            group = {"preexec_fn": _setpgid_then(_foreground_in_child(terminal))}
-    popen = subprocess.Popen(list(command), **group)  # type: ignore[call-overload]
-    if terminal is not None:
-        _give_terminal(terminal, popen.pid)  # also from here, as shells do (the child may lose a race)
-    return Child(popen, terminal)
-
-
-def _setpgid_then(then: Callable[[], None]) -> Callable[[], None]:
-    def run() -> None:
-        os.setpgid(0, 0)
-        then()
-
-    return run
+    argv = list(command)
+    child = Child(terminal)
+    child.forward_signals()
+    try:
+        if terminal is not None:
+            child.popen = _spawn_for_terminal(argv, terminal)
+            pid = int(child.popen.pid)
+            _give_terminal(terminal, pid)  # also from here, as shells do
+        else:
+            pid = os.posix_spawnp(
+                argv[0], argv, os.environ, setpgroup=0, setsigdef=(signal.SIGPIPE, signal.SIGXFSZ)
+            )
+    except BaseException:
+        child._restore()
+        raise
+    child._started(pid)
+    return child
