@@ -99,3 +99,34 @@ def test_run_ended_before_the_tracker_stops(tmp_path: Path, tracking) -> None:
     assert warnings == []
     data = tracking.get_run(run.info.run_id).data
     assert data.metrics["footprint.energy_kwh"] == pytest.approx(summary.energy_kwh, rel=1e-12)
+
+
+def test_tracked_training_run_shows_in_mlflow(tmp_path: Path, tracking) -> None:
+    """Acceptance: after a tracked training run, its MLflow run (SQLite backend) shows the footprint."""
+    with mlflow.start_run() as run:
+        tracker = Tracker(
+            tmp_path / "train",
+            region="FR",
+            interval_s=0.1,
+            nvml=FakeNvml(gpus(2)),
+            host=FakeHost(),
+            project="lm",
+        )
+        with tracker:
+            for step in range(3):  # a training loop that logs its own metrics too
+                mlflow.log_metric("loss", 1.0 / (step + 1), step=step)
+                time.sleep(0.1)
+    assert tracker.warnings == []
+    data = tracking.get_run(run.info.run_id).data
+    assert data.metrics["footprint.energy_kwh"] == pytest.approx(tracker.summary.energy_kwh, rel=1e-12)
+    assert data.metrics["footprint.co2e_kg"] == pytest.approx(tracker.summary.co2e_kg, rel=1e-12)
+    assert data.metrics["footprint.water_l"] == pytest.approx(tracker.summary.water_l, rel=1e-12)
+    assert data.metrics["loss"] == pytest.approx(1 / 3)
+    assert data.tags["footprint.project"] == "lm"
+
+
+def test_tracker_mlflow_false_never_logs(tmp_path: Path, tracking) -> None:
+    tracker = Tracker(tmp_path / "t", interval_s=0.1, nvml=FakeNvml(gpus(1)), host=FakeHost(), mlflow=False)
+    with mlflow.start_run() as run, tracker:
+        time.sleep(0.2)
+    assert "footprint.energy_kwh" not in tracking.get_run(run.info.run_id).data.metrics

@@ -41,6 +41,10 @@ def register(subparsers: Any) -> None:
         "--ledger", metavar="FILE", help="YAML ledger: stage -> runs and/or estimate parameters"
     )
     source.add_argument(
+        "--ledger-db", metavar="URL", help="SQL run ledger (file or postgresql://...), with --project"
+    )
+    source.add_argument("--project", help="the project whose runs --ledger-db holds (docs/fleet.md)")
+    source.add_argument(
         "--allow-partial",
         action="store_true",
         help="publish runs whose carbon is only partly known (a part not measured: GPU without NVML, "
@@ -86,14 +90,23 @@ def _given_estimate_flags(args: argparse.Namespace) -> list[str]:
 def _source(args: argparse.Namespace) -> Any:
     """The one source of figures the options name; conflicting or missing sources are one-line errors."""
     estimate_flags = _given_estimate_flags(args)
-    named = [name for name, given in (("--runs", args.runs), ("--ledger", args.ledger)) if given]
+    given = (("--runs", args.runs), ("--ledger", args.ledger), ("--ledger-db", args.ledger_db))
+    named = [name for name, value in given if value]
     if len(named) > 1:
-        raise FootprintInputError("give --runs or --ledger, not both")
+        raise FootprintInputError(
+            f"give {' or '.join(named)}, not {'both' if len(named) == 2 else 'several'}"
+        )
     if named and estimate_flags:
         raise FootprintInputError(
             f"{named[0]} cannot be combined with estimate options ({', '.join(estimate_flags)}): "
             "the figures come from one source"
         )
+    if args.ledger_db:
+        if not args.project:
+            raise FootprintInputError("--ledger-db needs --project: the project whose runs make the card")
+        from fmfootprint.fleet.ledger_db import RunLedger
+
+        return RunLedger(args.ledger_db).to_ledger(project=args.project)
     if args.ledger:
         if args.stage:
             raise FootprintInputError("--stage does not apply to a ledger: it lists runs by stage")

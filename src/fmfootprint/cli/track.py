@@ -58,7 +58,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         description="Run CMD under the tracker: GPU energy from NVML, CPU/RAM from codecarbon, one JSONL "
         "record per interval and a summary at the end. Exits with CMD's exit code.",
         usage="fmfootprint track [--region R] [--interval S] [--output DIR] [--project NAME] "
-        "[--stage STAGE] [--pue X] [--all-gpus] [--init-timeout S] -- CMD [ARGS...]",
+        "[--stage STAGE] [--pue X] [--all-gpus] [--init-timeout S] [--prometheus-port P] [--pushgateway URL] "
+        "[--mlflow] [--ledger URL] -- CMD [ARGS...]",
     )
     p.add_argument(
         "--region", help="site region code, e.g. FR, US-CA, aws:us-east-1 (default: world average)"
@@ -88,6 +89,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         default="30",
         help="seconds NVML and codecarbon may take to start; past it that part is not measured (default 30)",
     )
+    fleet = p.add_argument_group("fleet engines (docs/fleet.md)")
+    fleet.add_argument("--prometheus-port", type=int, metavar="PORT", help="serve live /metrics on PORT")
+    fleet.add_argument("--pushgateway", metavar="URL", help="push the final figures to this Pushgateway")
+    fleet.add_argument("--mlflow", action="store_true", default=None, help="log the footprint to MLflow")
+    fleet.add_argument("--ledger", metavar="URL", help="record the summary in this SQL ledger (URL or file)")
     p.add_argument("command", nargs=argparse.REMAINDER, help="the command to run, after --")
     p.set_defaults(func=run, library_names={"interval_s": "interval", "init_timeout_s": "init_timeout"})
 
@@ -138,7 +144,13 @@ def _checked(args: argparse.Namespace) -> tuple[list[str], dict[str, Any]]:
         "pue": None if args.pue is None else parse_quantity("--pue", args.pue),
         "gpus": "all" if args.all_gpus else "visible",
         "init_timeout_s": _validate.positive("init_timeout_s", timeout_s),
+        "prometheus_port": args.prometheus_port,
+        "pushgateway": args.pushgateway,
+        "mlflow": args.mlflow,
+        "ledger": args.ledger,
     }
+    if args.prometheus_port is not None and not 0 <= args.prometheus_port <= 65535:
+        raise FootprintInputError(f"--prometheus-port must be from 0 to 65535, got {args.prometheus_port}")
     if not str(args.project).strip():
         raise FootprintInputError("--project must be a non-empty name")
     return command, options

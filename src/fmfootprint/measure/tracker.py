@@ -45,17 +45,12 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from fmfootprint import _validate
 from fmfootprint.errors import FootprintInputError
+from fmfootprint.fleet.hooks import TrackerFleet
 from fmfootprint.footprint.site import Site, resolve_site
 from fmfootprint.footprint.stages import check_stage
 from fmfootprint.measure.gpu import GpuMeter
 from fmfootprint.measure.host import HostMeter, HostReading
-from fmfootprint.measure.journal import (
-    LOG_SUFFIX,
-    SUMMARY_SUFFIX,
-    JournalWriter,
-    session_name,
-    start_record,
-)
+from fmfootprint.measure.journal import LOG_SUFFIX, SUMMARY_SUFFIX, JournalWriter, session_name, start_record
 from fmfootprint.measure.launch import exit_code_of
 from fmfootprint.measure.neighbours import NeighbourWatch
 from fmfootprint.measure.nvml import Nvml
@@ -116,6 +111,8 @@ class Tracker:
         Folder of the host's tracker registry (:mod:`~fmfootprint.measure.neighbours`; default
         ``$FMFOOTPRINT_TRACKER_REGISTRY``, else under the temporary folder). False (or that variable set to
         ``off``): do not look for other trackers.
+    **fleet
+        Fleet options (docs/fleet.md): ``prometheus_port``, ``pushgateway``, ``mlflow``, ``ledger``.
 
     Attributes
     ----------
@@ -146,6 +143,7 @@ class Tracker:
         environ: Mapping[str, str] | None = None,
         init_timeout_s: float = DEFAULT_INIT_TIMEOUT_S,
         registry: str | os.PathLike[str] | Literal[False] | None = None,
+        **fleet: Any,
     ) -> None:
         self.interval_s = check_interval(interval_s)
         if not str(project).strip():
@@ -169,6 +167,7 @@ class Tracker:
         self._host_arg = host
         self._environ = os.environ if environ is None else environ
         self._registry = registry
+        self._fleet = TrackerFleet(self, **fleet)
         self.summary: RunSummary | None = None
         self.log_path: Path | None = None
         self.summary_path: Path | None = None
@@ -289,6 +288,7 @@ class Tracker:
             elif error:
                 self._warn(error)
             self.summary = summary
+            self._fleet.on_stop(summary)
         return summary
 
     def __enter__(self) -> Tracker:
@@ -439,6 +439,7 @@ class Tracker:
         }
         self._last_sample = record
         self._writer.write(record)
+        self._fleet.on_sample(record)
 
     def _stop_at_exit(self) -> None:
         if os.getpid() == self._pid:  # not in a forked child that inherited the atexit hook
