@@ -130,3 +130,25 @@ def test_tracker_mlflow_false_never_logs(tmp_path: Path, tracking) -> None:
     with mlflow.start_run() as run, tracker:
         time.sleep(0.2)
     assert "footprint.energy_kwh" not in tracking.get_run(run.info.run_id).data.metrics
+
+
+def test_trainer_with_transformers_mlflow_callback(tmp_path: Path, tracking) -> None:
+    """A Trainer reporting to MLflow (transformers' own MLflowCallback, which starts the run and ends it at
+    train end, before fmfootprint's callback stops its tracker): the run gets the footprint."""
+    transformers = pytest.importorskip("transformers")
+    from transformers.integrations import MLflowCallback
+    from transformers.trainer_callback import CallbackHandler, TrainerControl, TrainerState
+
+    from fmfootprint.measure.integrations.transformers import FootprintCallback
+
+    footprint = FootprintCallback(interval_s=0.1, nvml=FakeNvml(gpus(1)), host=FakeHost(), region="FR")
+    handler = CallbackHandler([MLflowCallback(), footprint], None, None, None, None)
+    args = transformers.TrainingArguments(output_dir=str(tmp_path), report_to=[])
+    state, control = TrainerState(), TrainerControl()
+    handler.on_train_begin(args, state, control)
+    run_id = mlflow.active_run().info.run_id
+    time.sleep(0.3)  # training steps
+    handler.on_train_end(args, state, control)
+    assert mlflow.active_run() is None  # MLflowCallback ended its run first
+    data = tracking.get_run(run_id).data
+    assert data.metrics["footprint.energy_kwh"] == pytest.approx(footprint.summary.energy_kwh, rel=1e-12)

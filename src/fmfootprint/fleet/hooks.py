@@ -200,6 +200,11 @@ class TrackerFleet:
             "ledger": ledger,
         }
         self.session: FleetObservers | None = None
+        self._mlflow_run_id: str | None = None
+        if mlflow is not False:  # MLflow's active run is per thread: read it here, not in the sampler
+            from fmfootprint.fleet.experiments import active_mlflow_run_id
+
+            self._mlflow_run_id = active_mlflow_run_id()
 
     def _warn(self, message: str) -> None:
         warn = getattr(self.tracker, "_warn", None)
@@ -211,6 +216,7 @@ class TrackerFleet:
     def _begin(self) -> FleetObservers:
         if self.session is None:
             self.session = FleetObservers.for_tracker(self.tracker, self._warn, **self.options)
+            self.session._mlflow_run_id = self.session._mlflow_run_id or self._mlflow_run_id
         return self.session
 
     @property
@@ -222,7 +228,10 @@ class TrackerFleet:
         self._begin().on_sample(record)
 
     def on_stop(self, summary: RunSummary | None) -> None:
+        from fmfootprint.fleet.experiments import active_mlflow_run_id
+
         session, self.session = self._begin(), None
+        self._mlflow_run_id = None if self.options["mlflow"] is False else active_mlflow_run_id()
         if summary is not None:
             session.on_stop(summary)
         elif session.exporter is not None:
