@@ -129,6 +129,12 @@ CLOUD_ZONES = {
     (r["provider"], r["region"]): (r["zone"], f"{r['reason']} ({CITATIONS[r['source']]})")
     for r in read_table("cloud_zones.csv")
 }
+# US states -> the Electricity Maps zone of the balancing authority serving most of the state's load
+# (Canadian provinces need none: each is a zone of its own code).
+STATE_ZONES = {
+    r["state"]: (r["zone"], f"{r['reason']} ({CITATIONS[r['source']]})")
+    for r in read_table("state_zones.csv")
+}
 
 # Accelerators: figures from facts.md §C with their original sources; blank = not defined / not published.
 # status: V = read in the primary source, V2 = read in a secondary copy quoting it, U = unverified
@@ -627,10 +633,93 @@ def zone_of(provider: str, region: str, location: str, zones: set[str]) -> tuple
         return zone, why
     if location in zones:
         return location, f"the region's location {location} is an Electricity Maps zone"
+    if location in STATE_ZONES:
+        zone, why = STATE_ZONES[location]
+        return zone, f"the region's location {location}: {why}"
     return "", ""
 
 
-def build_defaults(sources: Path, countries: list[dict[str, Any]], facts: str) -> list[dict[str, Any]]:
+def add_subdivision_zones(subdivisions: list[dict[str, Any]], zones: set[str]) -> None:
+    """Each subdivision's Electricity Maps zone (a name only, no ODbL value), and why."""
+    for row in subdivisions:
+        code = row["code"]
+        if code in zones:
+            zone, why = code, "the location's code is an Electricity Maps zone"
+        elif code in STATE_ZONES:
+            zone, why = STATE_ZONES[code]
+        else:
+            raise SystemExit(f"build_data: subdivision {code} has no Electricity Maps zone")
+        if zone not in zones:
+            raise SystemExit(f"build_data: state_zones.csv maps {code} to unknown zone {zone}")
+        row.update(grid_zone=zone, grid_zone_source=why)
+
+
+# Country -> UN M49 region, for the off-site water defaults of locations without their own EWIF.
+M49 = {r["alpha2"]: (r["region"], CITATIONS[r["source"]]) for r in read_table("m49_regions.csv")}
+# A region's own default needs this many countries with their own EWIF (one country's value would be
+# another country's figure, not a regional one); else the region takes the world default.
+EWIF_MIN_COUNTRIES = 2
+
+
+def build_m49(countries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    missing = sorted({r["alpha2"] for r in countries} - set(M49))
+    if missing:
+        raise SystemExit(f"build_data: m49_regions.csv lacks {', '.join(missing)}")
+    return [
+        {"alpha2": code, "region": region, "source": source, "licence": "fact"}
+        for code, (region, source) in sorted(M49.items())
+    ]
+
+
+def build_water_defaults(
+    countries: list[dict[str, Any]], water: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """Off-site EWIF defaults: per UN M49 region, and for the world, generation-weighted over countries.
+
+    EWIF_area = sum_c G_c x EWIF_c / sum_c G_c over the countries c of the area with their own EWIF (Li et
+    al. 2023 Table 1, from WRI / Reig et al. 2020), G_c the country's generation [TWh] (Ember via OWID).
+    A region with fewer than EWIF_MIN_COUNTRIES such countries takes the world value, and says so.
+    """
+    own = {r["location_code"]: r["ewif_l_per_kwh"] for r in water if "-" not in r["location_code"]}
+    twh = {r["alpha2"]: r["generation_twh"] for r in countries}
+
+    def area_row(area: str, codes: list[str], note: str) -> dict[str, Any]:
+        total = sum(twh[c] for c in codes)
+        value = round(sum(own[c] * twh[c] for c in codes) / total, 3)
+        listed = ", ".join(f"{c} {fmt(own[c])}" for c in codes)
+        return {
+            "area": area,
+            "ewif_l_per_kwh": value,
+            "countries": " ".join(codes),
+            "generation_twh": round(total, 3),
+            "source": f"{note}: generation-weighted mean of the off-site EWIF of {len(codes)} countries "
+            f"({listed} L/kWh; {SRC_LI}), weighted by generation [TWh] ({SRC_OWID}); computed by "
+            "scripts/build_data.py",
+            "licence": "fact; MIT; CC-BY-4.0",
+        }
+
+    world_codes = sorted(own)
+    world = area_row("World", world_codes, "World default")
+    rows = [world]
+    for region in sorted({region for region, _ in M49.values()}):
+        codes = [c for c in world_codes if M49[c][0] == region]
+        if len(codes) >= EWIF_MIN_COUNTRIES:
+            rows.append(area_row(region, codes, f"{region} default (UN M49 region)"))
+        else:
+            only = f" (only {', '.join(codes)} has one)" if codes else ""
+            note = (
+                f"{region} default (UN M49 region): the world value, fewer than {EWIF_MIN_COUNTRIES} "
+                f"countries of {region} having their own EWIF{only}"
+            )
+            rows.append(
+                {**world, "area": region, "source": world["source"].replace("World default", note, 1)}
+            )
+    return rows
+
+
+def build_defaults(
+    sources: Path, countries: list[dict[str, Any]], facts: str, world_ewif: Mapping[str, Any]
+) -> list[dict[str, Any]]:
     # provider fleet figures quoted in facts.md §D 4a
     check_in_facts(facts, *(v[0] for v in PROVIDER_PUE.values()), *(v[0] for v in PROVIDER_WUE.values()))
     total = sum(r["generation_twh"] for r in countries)
@@ -677,12 +766,12 @@ def build_defaults(sources: Path, countries: list[dict[str, Any]], facts: str) -
         },
         {
             "parameter": "ewif_l_per_kwh",
-            "value": 3.142,
+            "value": world_ewif["ewif_l_per_kwh"],
             "unit": "L/kWh",
             "basis": "consumption",
             "year": 2020,
-            "source": SRC_LI + " [U.S. average; no open world average]",
-            "licence": "fact",
+            "source": world_ewif["source"],
+            "licence": world_ewif["licence"],
             "status": "V",
         },
     ]
@@ -802,6 +891,8 @@ SUBDIVISION_COLUMNS = (
     "ewif_l_per_kwh",
     "ewif_source",
     "ewif_licence",
+    "grid_zone",
+    "grid_zone_source",
 )
 CLOUD_COLUMNS = (
     "provider",
@@ -848,6 +939,8 @@ EMAPS_COLUMNS = (
     "licence",
 )
 WATER_COLUMNS = ("location_code", "location_name", "ewif_l_per_kwh", "basis", "year", "source", "licence")
+WATER_DEFAULT_COLUMNS = ("area", "ewif_l_per_kwh", "countries", "generation_twh", "source", "licence")
+M49_COLUMNS = ("alpha2", "region", "source", "licence")
 DEFAULT_COLUMNS = ("parameter", "value", "unit", "basis", "year", "source", "licence", "status")
 ACCELERATOR_COLUMNS = (
     "name",
@@ -889,6 +982,9 @@ FILE_DESCRIPTIONS = {
     "grid_intensity/water.csv": "off-site EWIF by location (Li et al. 2023, Tab. 1)",
     "grid_intensity/electricitymaps_zones.csv": "Electricity Maps yearly intensity, 352 zones x 2021-2025 "
     "(ODbL-1.0, its own file)",
+    "grid_intensity/water_defaults.csv": "off-site EWIF default per UN M49 region and for the world "
+    "(generation-weighted over the countries with their own EWIF)",
+    "grid_intensity/m49_regions.csv": "country -> UN M49 region (for the regional EWIF default)",
     "grid_intensity/defaults.csv": "world intensity, unknown-data-centre PUE, WUE, EWIF; provider PUE/WUE",
     "hardware/accelerators.csv": "accelerators: TDP, peak TFLOP/s, memory, bandwidth, embodied kg, status",
     "hardware/servers.csv": "server defaults: GPUs per server, host power, embodied kg, lifetime, usage",
@@ -969,6 +1065,8 @@ def build(shared: Path, out: Path) -> dict[str, int]:
     cloud.sort(key=lambda r: (r["provider"], r["region"]))
     zones = build_electricitymaps(sources)
     zone_codes = {r["zone"] for r in zones}
+    add_subdivision_zones(subdivisions, zone_codes)
+    water_defaults = build_water_defaults(countries, water)
     for row in cloud:  # the zone is a name (a key into the ODbL file); no ODbL value enters this file
         zone, why = zone_of(row["provider"], row["region"], row["location_code"], zone_codes)
         row.update(grid_zone=zone, grid_zone_source=why)
@@ -985,8 +1083,16 @@ def build(shared: Path, out: Path) -> dict[str, int]:
         "grid_intensity/electricitymaps_zones.csv": write_csv(
             grid / "electricitymaps_zones.csv", EMAPS_COLUMNS, zones
         ),
+        "grid_intensity/water_defaults.csv": write_csv(
+            grid / "water_defaults.csv", WATER_DEFAULT_COLUMNS, water_defaults
+        ),
+        "grid_intensity/m49_regions.csv": write_csv(
+            grid / "m49_regions.csv", M49_COLUMNS, build_m49(countries)
+        ),
         "grid_intensity/defaults.csv": write_csv(
-            grid / "defaults.csv", DEFAULT_COLUMNS, build_defaults(sources, countries, facts)
+            grid / "defaults.csv",
+            DEFAULT_COLUMNS,
+            build_defaults(sources, countries, facts, water_defaults[0]),
         ),
         "hardware/accelerators.csv": write_csv(
             hardware / "accelerators.csv", ACCELERATOR_COLUMNS, build_accelerators(sources, facts)

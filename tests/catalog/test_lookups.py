@@ -187,7 +187,9 @@ def test_region_fields():
     assert aws.grid_zone == "US-MIDA-PJM"
     assert (aws.intensity_g_per_kwh, aws.intensity_year) == (418.0, 2025)
     catalog = get_region("aws:us-east-1", intensity_source="catalog")
-    assert catalog.intensity_g_per_kwh == get_region("US-VA").intensity_g_per_kwh  # the open state value
+    assert (
+        catalog.intensity_g_per_kwh == get_region("US-VA", intensity_source="catalog").intensity_g_per_kwh
+    )  # the open state value
     assert aws.wue_l_per_kwh == 0.12  # AWS: global WUE 0.12 L/kWh in 2025
     assert aws.ewif_l_per_kwh == 2.385
     gcp = get_region("gcp:europe-west1")
@@ -272,8 +274,10 @@ def test_defaults_have_sources():
     assert "Uptime" in grid.pue_source
     assert grid.wue_l_per_kwh > 0
     assert grid.wue_source
-    assert grid.ewif_l_per_kwh == 3.142
+    # world EWIF: the 10 countries of Li et al. 2023 Tab. 1, weighted by their Ember generation (not the US's)
+    assert grid.ewif_l_per_kwh == 3.398
     assert "Li" in grid.ewif_source
+    assert grid.ewif_source.startswith("World default: generation-weighted mean")
     # the providers' most recent reports: AWS 2025, Google 2025 Environmental Report (2024), Microsoft 2023
     assert grid.provider_pue == {"aws": 1.14, "gcp": 1.09, "azure": 1.18}
     sources = grid.provider_pue_sources or {}

@@ -117,8 +117,13 @@ def test_a_pinned_year_reproduces_that_years_value():
     assert zone_value("FR", 2023).intensity_g_per_kwh == 49
     with pytest.raises(FootprintInputError, match="published years: 2021, 2022, 2023, 2024, 2025"):
         get_region("US-MIDA-PJM", year=2019)
-    with pytest.raises(FootprintInputError, match="2016 only"):
-        get_region("US-IA", year=2023)  # an eGRID state without a zone has one year
+    with pytest.raises(FootprintInputError, match="2023 only"):
+        get_region("CL", year=2022)  # a country without a zone has its Ember year only
+    # a US state's zone (the balancing authority serving most of its load) gives every year
+    assert (
+        get_region("US-IA", year=2023).intensity_g_per_kwh
+        == get_region("US-MIDW-MISO", year=2023).intensity_g_per_kwh
+    )
 
 
 def test_cloud_regions_map_to_their_grid_zone_with_the_mapping_source():
@@ -150,7 +155,7 @@ def test_country_default_is_electricity_maps_and_ember_stays_selectable():
     with pytest.raises(FootprintInputError, match="no openly licensed catalog value"):
         get_region("US-MIDA-PJM", intensity_source="catalog")
     with pytest.raises(FootprintInputError, match="no Electricity Maps zone"):
-        get_region("US-IA", intensity_source="electricitymaps")
+        get_region("CL", intensity_source="electricitymaps")
     with pytest.raises(UnknownNameError):
         get_region("FR", intensity_source="iea")
 

@@ -95,8 +95,8 @@ def test_estimate_uses_the_pjm_zone_and_a_pinned_year(capsys):
         assert "(2025, lifecycle, consumption-based): Electricity Maps yearly average 2025" in source
     assert main([*base, "--region", "US-MIDA-PJM", "--data-year", "2023"]) == 0
     assert json.loads(capsys.readouterr().out)["grid_intensity_g_per_kwh"] == 401
-    assert main([*base, "--region", "US-IA", "--data-year", "2023"]) == 2
-    assert "2016 only" in capsys.readouterr().err
+    assert main([*base, "--region", "US-IA", "--data-year", "2023", "--intensity-source", "catalog"]) == 2
+    assert "2016 only" in capsys.readouterr().err  # eGRID2016, direct: one year
 
 
 def test_estimate_market_based_is_reported_next_to_the_location_based_figure(capsys):

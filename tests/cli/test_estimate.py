@@ -85,7 +85,7 @@ def test_site_defaults_are_said_next_to_the_answer(capsys) -> None:
     # Issue 15: a country row has no PUE/WUE/EWIF; the text names the defaults used, the JSON lists them.
     assert main(["estimate", "--gpu", "H100", "--gpus", "8", "--hours", "10", "--region", "DE"]) == 0
     out = capsys.readouterr().out
-    assert "defaults used (DE has none): PUE 1.56, WUE 1.8 L/kWh, EWIF 3.142 L/kWh" in out
+    assert "defaults used (DE has none): PUE 1.56, WUE 1.8 L/kWh, EWIF 4.472 L/kWh" in out  # Europe (UN M49)
     payload = _json(capsys, "--gpu", "H100", "--hours", "10", "--region", "DE", "--pue", "1.2")
     assert payload["defaults_used"] == ["wue_l_per_kwh", "ewif_l_per_kwh"]
     assert (

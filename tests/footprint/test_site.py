@@ -187,7 +187,7 @@ def test_a_year_or_source_without_a_region_or_out_of_range_is_a_one_line_error()
     with pytest.raises(FootprintInputError, match="published years"):
         resolve_site("US-MIDA-PJM", data_year=2030)
     with pytest.raises(FootprintInputError, match="2016 only"):
-        resolve_site("US-IA", data_year=2025)
+        resolve_site("US-IA", data_year=2025, intensity_source="catalog")  # eGRID2016 has one year
     with pytest.raises(UnknownNameError, match="intensity source"):
         resolve_site("FR", intensity_source="iea")
 

@@ -21,7 +21,7 @@ def test_plan_with_footprint_cites_law_tool_and_data() -> None:
     result = plan(accelerator_days=1000, hardware=HARDWARE)
     cited = cite_plan(result, region_name="Iowa")
     assert cited.keys[:2] == ("besiroglu2024", "fmfootprint")
-    assert "epa_egrid2016" in cited.keys  # Iowa's grid figure is eGRID's
+    assert "electricitymaps" in cited.keys  # Iowa's grid figure is its balancing authority's (MISO) zone
     assert "li2023" in cited.keys
     assert "luccioni2023" in cited.keys
     assert bib_keys(cited.bibtex) == list(cited.keys)

@@ -14,7 +14,7 @@ H100 = {"gpu": "H100 SXM", "gpus": 8, "mfu": 0.4}
 
 def test_compare_regions_rows_are_the_estimator_and_sorted() -> None:
     table = compare_regions(1e23, ["US-IA", "CA-QC", "fr", "FRA"], {**H100, "region": "US-IA"})
-    # aliases once, lowest carbon first (Electricity Maps 2025: FR 31, CA-QC 41; US-IA eGRID2016 452.6)
+    # aliases once, lowest carbon first (Electricity Maps 2025: FR 31, CA-QC 41; US-IA its MISO zone 501)
     assert [row.region for row in table] == ["FR", "CA-QC", "US-IA"]
     for row in table:
         assert row.estimate == estimate(flops=1e23, **H100, region=row.region)

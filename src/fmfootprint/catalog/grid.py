@@ -12,12 +12,16 @@ regional grids such as ``IN-WE``) and cloud regions of AWS, GCP and Azure. ``get
   several providers is an error naming them all.
 
 Intensity: where the location draws from a known Electricity Maps zone (a country or province with a zone
-of the same code, a cloud region mapped to its grid, or a zone itself), the default is the zone's value of
-the newest year (2025): lifecycle, consumption-based, ODbL-1.0 (attribution "Electricity Maps"). Elsewhere,
-and with ``intensity_source="catalog"``, the openly licensed value: countries Ember via OWID (lifecycle,
-2021–2023), US states EPA eGRID2016 (direct CO2), Canadian provinces direct combustion from the 2023 mix,
-GCP regions Google's own 2024 figures (kept as GCP's default). ``year=`` pins an Electricity Maps year.
-Every intensity carries its year, basis, accounting and source. See ``data/SOURCES.md``.
+of the same code, a US state through the balancing authority serving most of its load, a cloud region
+mapped to its grid, or a zone itself), the default is the zone's value of the newest year (2025):
+lifecycle, consumption-based, ODbL-1.0 (attribution "Electricity Maps"). Elsewhere the openly licensed
+value: countries Ember via OWID (lifecycle, 2021–2023), GCP regions Google's own 2024 figures (lifecycle,
+kept as GCP's default). So every default is lifecycle. ``intensity_source="catalog"`` asks for the openly
+licensed value, which for US states is EPA eGRID2016 and for Canadian provinces combustion from the 2023
+mix: both **direct**, labelled so (``Region.intensity_basis``), and refused by comparisons that would mix
+them with lifecycle values (:func:`fmfootprint.catalog.basis.require_one_basis`). ``year=`` pins an
+Electricity Maps year. Every intensity carries its year, basis, accounting and source. See
+``data/SOURCES.md``.
 """
 
 from __future__ import annotations
@@ -27,9 +31,10 @@ import unicodedata
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
+from fmfootprint.catalog._records import cloud_region, geo_region, with_zone, zone_region
 from fmfootprint.catalog._region import GridDefaults, Region
-from fmfootprint.catalog._tables import licence_tokens, optional_float, read_table
-from fmfootprint.catalog.zones import ZoneYear, zone_codes, zone_value, zone_years
+from fmfootprint.catalog._tables import read_table
+from fmfootprint.catalog.zones import zone_codes, zone_value
 from fmfootprint.errors import FootprintInputError, UnknownNameError, normalize_name
 
 __all__ = [
@@ -67,113 +72,6 @@ def _place_key(text: str) -> str:
     return normalize_name(plain)
 
 
-def _geo_region(row: dict[str, str], *, kind: str, code: str, alpha2: str, alpha3: str) -> Region:
-    return Region(
-        code=code,
-        name=row["name"],
-        kind=kind,
-        country_alpha2=alpha2,
-        country_alpha3=alpha3,
-        provider=None,
-        intensity_g_per_kwh=float(row["intensity_g_per_kwh"]),
-        intensity_year=int(row["year"]),
-        intensity_basis=row["basis"],
-        intensity_source=row["source"],
-        pue=None,
-        pue_source="",
-        wue_l_per_kwh=None,
-        wue_source="",
-        ewif_l_per_kwh=optional_float(row["ewif_l_per_kwh"]),
-        ewif_source=row["ewif_source"],
-        licence=licence_tokens(row["licence"], row["ewif_licence"]),
-        location_code=code,
-        intensity_accounting="production",
-        intensity_years=(int(row["year"]),),
-    )
-
-
-def _cloud_region(row: dict[str, str]) -> Region:
-    return Region(
-        code=f"{row['provider']}:{row['region']}",
-        name=row["name"],
-        kind="cloud",
-        country_alpha2=row["country_alpha2"],
-        country_alpha3=row["country_alpha3"],
-        provider=row["provider"],
-        intensity_g_per_kwh=float(row["intensity_g_per_kwh"]),
-        intensity_year=int(row["intensity_year"]),
-        intensity_basis=row["intensity_basis"],
-        intensity_source=row["intensity_source"],
-        pue=optional_float(row["pue"]),
-        pue_source=row["pue_source"],
-        wue_l_per_kwh=optional_float(row["wue_l_per_kwh"]),
-        wue_source=row["wue_source"],
-        ewif_l_per_kwh=optional_float(row["ewif_l_per_kwh"]),
-        ewif_source=row["ewif_source"],
-        licence=licence_tokens(
-            row["intensity_licence"],
-            row["pue_licence"],
-            row["wue_licence"],
-            row["ewif_licence"],
-            row["region_licence"],
-        ),
-        location_code=row["location_code"],
-        google_cfe=optional_float(row["google_cfe"]),
-        grid_zone=row["grid_zone"],
-        grid_zone_source=row["grid_zone_source"],
-        # Google does not say production- or consumption-based; AWS and Azure take their location's
-        intensity_accounting="" if row["provider"] == "gcp" else "production",
-        intensity_years=(int(row["intensity_year"]),),
-    )
-
-
-def _zone_region(value: ZoneYear) -> Region:
-    """A zone that is neither a catalog country nor a subdivision (``US-MIDA-PJM``, ``SE-SE3``)."""
-    name = value.name if not value.display_name else f"{value.name} ({value.display_name})"
-    return Region(
-        code=value.zone,
-        name=name,
-        kind="zone",
-        country_alpha2=value.country_alpha2,
-        country_alpha3=value.country_alpha3,
-        provider=None,
-        intensity_g_per_kwh=value.intensity_g_per_kwh,
-        intensity_year=value.year,
-        intensity_basis=value.basis,
-        intensity_source=value.source,
-        pue=None,
-        pue_source="",
-        wue_l_per_kwh=None,
-        wue_source="",
-        ewif_l_per_kwh=None,
-        ewif_source="",
-        licence=value.licence,
-        location_code=value.zone,
-        grid_zone=value.zone,
-        grid_zone_source="the region is an Electricity Maps zone",
-    )
-
-
-def _with_zone(region: Region, year: int | None) -> Region:
-    """``region`` with the intensity of its Electricity Maps zone in ``year`` (default: the newest)."""
-    value = zone_value(region.grid_zone, year)
-    source = f"{value.source} [zone {value.zone}: {value.name}; attribution: {value.attribution}]"
-    if region.kind == "cloud" and region.grid_zone_source:
-        source += f"; zone of this region: {region.grid_zone_source}"
-    return replace(
-        region,
-        intensity_g_per_kwh=value.intensity_g_per_kwh,
-        intensity_year=value.year,
-        intensity_basis=value.basis,
-        intensity_source=source,
-        intensity_accounting=value.accounting,
-        intensity_dataset="electricitymaps",
-        intensity_years=zone_years(value.zone),
-        carbon_free_fraction=value.carbon_free_fraction,
-        licence=value.licence if region.kind == "zone" else licence_tokens(region.licence, value.licence),
-    )
-
-
 def _pick(region: Region, year: int | None, source: str | None) -> Region:
     """The intensity a caller asked for: Electricity Maps or the catalog's, and its year."""
     if source is not None:
@@ -197,7 +95,7 @@ def _pick(region: Region, year: int | None, source: str | None) -> Region:
     # GCP keeps Google's own figure by default (itself from Electricity Maps hourly data).
     wants_zone = source == "electricitymaps" or (source is None and has_zone and region.provider != "gcp")
     if wants_zone or region.kind == "zone":
-        return _with_zone(region, year)
+        return with_zone(region, year)
     if year is not None and year != region.intensity_year:
         zone_hint = f"; Electricity Maps years via zone {region.grid_zone}" if has_zone else ""
         raise FootprintInputError(
@@ -219,12 +117,12 @@ class _Index:
 def _index() -> _Index:
     zones = set(zone_codes())
     countries = [
-        _geo_region(r, kind="country", code=r["alpha2"], alpha2=r["alpha2"], alpha3=r["alpha3"])
+        geo_region(r, kind="country", code=r["alpha2"], alpha2=r["alpha2"], alpha3=r["alpha3"])
         for r in read_table("grid_intensity/countries.csv")
     ]
     alpha3 = {r.country_alpha2: r.country_alpha3 for r in countries}
     subdivisions = [
-        _geo_region(
+        geo_region(
             r,
             kind="subdivision",
             code=r["code"],
@@ -237,12 +135,10 @@ def _index() -> _Index:
     countries = [
         replace(r, grid_zone=r.code, grid_zone_source=same) if r.code in zones else r for r in countries
     ]
-    subdivisions = [
-        replace(r, grid_zone=r.code, grid_zone_source=same) if r.code in zones else r for r in subdivisions
-    ]
+    # subdivisions carry their zone in their row (a province's own code, a US state's balancing authority)
     known = {r.code for r in countries} | {r.code for r in subdivisions}
-    zone_only = [_zone_region(zone_value(z)) for z in sorted(zones - known)]
-    clouds = [_cloud_region(r) for r in read_table("grid_intensity/cloud_regions.csv")]
+    zone_only = [zone_region(zone_value(z)) for z in sorted(zones - known)]
+    clouds = [cloud_region(r) for r in read_table("grid_intensity/cloud_regions.csv")]
 
     by_code: dict[str, Region] = {}
     for region in countries:

@@ -9,7 +9,9 @@ Each factor is taken from the first of
 2. ``catalog``: the region's own figure (:func:`fmfootprint.catalog.grid.get_region`);
 3. ``provider``: for a cloud region without a PUE of its own, its provider's fleet PUE;
 4. ``default``: the catalog's value for an unknown location or data centre
-   (:func:`fmfootprint.catalog.grid.grid_defaults`).
+   (:func:`fmfootprint.catalog.grid.grid_defaults`); off-site water (EWIF) of a location without its own
+   is its UN M49 region's generation-weighted default, else the world's
+   (:func:`fmfootprint.catalog.water.ewif_default`), never another country's figure.
 
 :attr:`Site.origins` says which step each factor came from (the estimator's ranges depend on it) and
 :attr:`Site.sources` cites it.
@@ -23,6 +25,7 @@ from typing import Any, Literal
 
 from fmfootprint import _validate
 from fmfootprint.catalog.grid import Region, get_region, grid_defaults
+from fmfootprint.catalog.water import ewif_default
 from fmfootprint.errors import FootprintInputError
 
 __all__ = ["ORIGINS", "Origin", "Site", "resolve_site"]
@@ -245,6 +248,9 @@ def _resolve(key: str, given: float | None, region: Region | None) -> tuple[floa
         "wue_l_per_kwh": (defaults.wue_l_per_kwh, defaults.wue_source),
         "ewif_l_per_kwh": (defaults.ewif_l_per_kwh, defaults.ewif_source),
     }
+    if key == "ewif_l_per_kwh" and region is not None:  # the location's UN M49 region, else the world
+        area = ewif_default(region.country_alpha2)
+        fallbacks[key] = (area.ewif_l_per_kwh, area.source)
     value, cited = fallbacks[key]
     missing = "intensity_g_per_kwh" if key == "grid_intensity_g_per_kwh" else key
     where = "no region given" if region is None else f"{region.code} has no {missing}"

@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
+from fmfootprint.catalog.basis import basis_of_source, require_one_basis
 from fmfootprint.measure.overlap import count_host_once
 from fmfootprint.measure.parts import add_ranges
 from fmfootprint.measure.summary import RunSummary, energy_method
@@ -69,6 +70,11 @@ def combine(summaries: Sequence[RunSummary]) -> RunSummary:
         CPU/RAM methods common or ``"mixed"``, the ranges of modelled parts added; duration = wall-clock time
         covered by any session; grid intensity and PUE are the energy-weighted effective values
         (operational CO2e/E, E/E_IT); each source kept, the distinct ones joined where sessions differ.
+
+    Raises
+    ------
+    FootprintInputError
+        Sessions whose grid intensities have different bases (lifecycle and direct), naming two of them.
     """
     unique: list[RunSummary] = []
     seen: set[str] = set()
@@ -81,6 +87,17 @@ def combine(summaries: Sequence[RunSummary]) -> RunSummary:
         raise ValueError("no sessions to combine")
     if len(unique) == 1:
         return unique[0]
+    # a total over lifecycle and direct-combustion intensities would mix bases: refused (names two runs)
+    require_one_basis(
+        (
+            (
+                s.region or "the default location",
+                basis_of_source(s.sources.get("grid_intensity_g_per_kwh", "")),
+            )
+            for s in unique
+        ),
+        what="merge runs",
+    )
     unique = count_host_once(unique)  # two trackers on one host at once: its CPU/RAM counted once
     energy_it = _sum_optional([s.energy_it_kwh for s in unique])
     energy = _sum_optional([s.energy_kwh for s in unique])

@@ -132,7 +132,8 @@ def carbon_optimal(
     Raises
     ------
     FootprintInputError
-        A bad loss, token count, region or hardware setting.
+        A bad loss, token count, region or hardware setting, or candidate regions whose intensities have
+        different bases (lifecycle and direct; :func:`~fmfootprint.planning.regions.compare_regions`).
 
     Notes
     -----

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from fmfootprint import _validate
+from fmfootprint.catalog.basis import basis_of_source, require_one_basis
 from fmfootprint.catalog.grid import get_region
 from fmfootprint.errors import FootprintInputError
 from fmfootprint.footprint.estimate import Estimate
@@ -157,6 +158,12 @@ class RegionComparison:
         return pd.DataFrame(records, columns=list(ROW_KEYS))
 
 
+def _basis(result: Estimate) -> str | None:
+    """The basis of the grid intensity an estimate used (None when it was given)."""
+    sources = [a.source for a in result.assumptions if a.name == "grid_intensity_g_per_kwh"]
+    return basis_of_source(sources[0]) if sources else None
+
+
 def compare_regions(
     compute_flops: float, regions: Iterable[str], hardware: Mapping[str, Any]
 ) -> RegionComparison:
@@ -181,7 +188,9 @@ def compare_regions(
     Raises
     ------
     FootprintInputError
-        No region, an unknown region (with suggestions), a bad budget or hardware setting.
+        No region, an unknown region (with suggestions), a bad budget or hardware setting, or regions whose
+        intensities have different bases (lifecycle and direct, as ``intensity_source="catalog"`` gives
+        for a US state beside a country): the message names two of them with their bases.
     """
     compute_flops = _validate.positive("compute_flops", compute_flops)
     base = {key: value for key, value in check_hardware(hardware).items() if key != "region"}
@@ -196,4 +205,6 @@ def compare_regions(
         rows.append(RegionRow(region=region.code, name=region.name, estimate=result))
     if not rows:
         raise FootprintInputError("no regions to compare; pick at least one")
+    # never rank lifecycle against direct-combustion intensities (intensity_source="catalog" mixes them)
+    require_one_basis(((row.region, _basis(row.estimate)) for row in rows), what="compare regions")
     return RegionComparison(compute_flops=compute_flops, rows=tuple(sorted(rows, key=lambda r: r.co2e_kg)))
