@@ -27,8 +27,8 @@ def test_readme_walkthrough(page) -> None:
     assert shown["Expected loss [nats/token]"] == "2.0774"
     assert (shown["GPU-hours"], shown["Wall clock [days]"]) == ("24,000", "125")
     assert (shown["Energy [MWh]"], shown["Water [m³]"]) == ("19.7", "83.7")
-    assert shown["Carbon, total [t CO2e]"] == "9.15"
-    assert (shown["Operational [t CO2e]"], shown["Embodied [t CO2e]"]) == ("8.9", "0.248")
+    assert shown["Carbon, total [t CO2e]"] == "10.1"
+    assert (shown["Operational [t CO2e]"], shown["Embodied [t CO2e]"]) == ("9.85", "0.248")
     captions = [c.value for c in at.caption]
     assert (
         "Training compute 3.42e+22 FLOP · law: Besiroglu et al. 2024 (Epoch) — Chinchilla replication"
@@ -38,9 +38,9 @@ def test_readme_walkthrough(page) -> None:
     warnings = [w.value for w in at.warning]
     assert any("compute 3.4e22 is 2.63× above the largest fitted compute (1.3e22)" in w for w in warnings)
     assert "range 3.88 – 40.3" in captions
-    assert "range 1.65 – 22.3" in captions  # Hopper embodied high 463 kg (Morrison et al. 2025)
-    assert round(result.footprint.grid_intensity_g_per_kwh) == 453
-    assert "≈ 36,794 km driven by an average petrol car" in captions  # "about 36,800 km"
+    assert "range 1.8 – 24.7" in captions  # Hopper embodied high 463 kg (Morrison et al. 2025)
+    assert round(result.footprint.grid_intensity_g_per_kwh) == 501  # Electricity Maps 2025, MISO
+    assert "≈ 40,620 km driven by an average petrol car" in captions  # "about 40,600 km"
     assert "≈ 1.82 US households' yearly electricity" in captions  # "about 1.8 households"
     iowa_t = result.footprint.co2e_kg / 1000
     # Step 4: Quebec.
@@ -49,7 +49,7 @@ def test_readme_walkthrough(page) -> None:
     assert (shown["Parameters"], shown["Energy [MWh]"]) == ("17B", "19.7")
     assert shown["Carbon, total [t CO2e]"] == "1.05"
     assert shown["Operational [t CO2e]"] == "0.806"
-    assert f"{iowa_t / (at.session_state[ui.PLANNER_PLAN].footprint.co2e_kg / 1000):.2g}" == "8.7"  # × less
+    assert f"{iowa_t / (at.session_state[ui.PLANNER_PLAN].footprint.co2e_kg / 1000):.2g}" == "9.6"  # × less
     assert round(at.session_state[ui.PLANNER_PLAN].footprint.grid_intensity_g_per_kwh) == 41
     assert "Sweden (SE)" in at.success[0].value  # the cleanest grid of the regions compared
     # Step 5: 2T inference tokens (back in Iowa): the headline becomes the lifetime optimum.
@@ -57,7 +57,7 @@ def test_readme_walkthrough(page) -> None:
     at.text_input(key="inference_tokens").set_value("2T").run()
     shown = metrics(at)
     assert (shown["Parameters"], shown["Training tokens"]) == ("8.48B", "847B")
-    assert (shown["Wall clock [days]"], shown["Carbon, total [t CO2e]"]) == ("158", "11.5")
+    assert (shown["Wall clock [days]"], shown["Carbon, total [t CO2e]"]) == ("158", "12.7")
     infos = [i.value for i in at.info]
     assert any(
         "vs 17B on 335B for training alone" in i
@@ -68,7 +68,7 @@ def test_readme_walkthrough(page) -> None:
     suggestion = at.success[0].value
     assert "8.48B parameters on 847B tokens" in suggestion
     assert "in **Sweden (SE)** → 1.49 t CO2e over the model's life" in suggestion  # the cleanest compared
-    assert "than the compute-optimal model in Iowa (US-IA) (27.3 t)" in suggestion
+    assert "than the compute-optimal model in Iowa (US-IA) (30.2 t)" in suggestion
     from fmfootprint.planning import COMPARISON_REGIONS, carbon_optimal
 
     best = carbon_optimal(
@@ -78,7 +78,7 @@ def test_readme_walkthrough(page) -> None:
         list(COMPARISON_REGIONS),
         inference_tokens=2e12,
     )
-    assert f"{best.by_region['US-IA'] / 1000:.3g}" == "20.6"
+    assert f"{best.by_region['US-IA'] / 1000:.3g}" == "22.7"
     assert f"{best.lifetime_flops:.2g}" == "7.7e+22"
     assert f"{best.chinchilla_lifetime_flops:.2g}" == "1e+23"
     assert round(100 * (1 - best.lifetime_flops / best.chinchilla_lifetime_flops)) == 25
@@ -98,7 +98,7 @@ def test_readme_walkthrough_with_the_cli(capsys) -> None:
         "parameters 17B",
         "training tokens 335B",
         "energy 19.7 MWh (range 3.88 – 40.3 MWh)",
-        "carbon 9.15 t CO2e (range 1.65 – 22.3 t CO2e)",
+        "carbon 10.1 t CO2e (range 1.8 – 24.7 t CO2e)",
     ):
         assert text in " ".join(out.split())  # whatever the column widths
     quebec = next(line for line in out.splitlines() if line.startswith("Quebec (CA-QC)"))
