@@ -231,6 +231,8 @@ def launch(command: Sequence[str]) -> Child:
     argv = list(command)
     child = Child(terminal)
     child.forward_signals()
+    if terminal is not None:  # our warnings reach the terminal even with `stty tostop` while CMD holds it
+        child._previous[signal.SIGTTOU] = signal.signal(signal.SIGTTOU, signal.SIG_IGN)
     try:
         if terminal is not None:
             child.popen = _spawn_for_terminal(argv, terminal)
