@@ -183,3 +183,27 @@ def test_summarize_rebuilds_a_log_cut_by_a_signal_to_the_tracker(tmp_path: Path)
         assert summary.complete is False
     finally:
         os.kill(child, signal.SIGKILL)
+
+
+@pytest.mark.slow
+def test_ctrl_z_stops_the_job_and_continuing_it_resumes_the_command(tmp_path: Path) -> None:
+    """Ctrl-Z stops the command; `track` takes the terminal back and stops itself, as a job; SIGCONT (a
+    shell's ``fg``) gives the terminal back to the command, which then reads a typed line and finishes."""
+    code = "print('ready', flush=True); print('got', input())"
+    proc, master, out = _pty_track(tmp_path, code)
+    try:
+        _read_until(master, proc, b"ready")
+        os.write(master, b"\x1a")  # the terminal's SUSP character: SIGTSTP to the foreground group
+        _, status = os.waitpid(proc.pid, os.WUNTRACED)  # track stops itself once the command stopped
+        assert os.WIFSTOPPED(status)
+        assert os.tcgetpgrp(master) == os.getpgid(proc.pid)  # it took the terminal back first
+        os.kill(proc.pid, signal.SIGCONT)  # `fg`
+        os.write(master, b"after fg\n")
+        seen = _read_until(master, proc, b"got after fg")
+        assert b"got after fg" in seen
+        _, status = os.waitpid(proc.pid, 0)
+        assert os.waitstatus_to_exitcode(status) == 0
+        proc.returncode = 0
+    finally:
+        os.close(master)
+    assert _summary(out)["exit_code"] == 0
