@@ -24,6 +24,13 @@ INSTALL = "run scripts/install_engines.sh (Debian packages prometheus, prometheu
 __all__ = ["free_port"]
 
 
+@pytest.fixture(autouse=True)
+def _own_tracker_registry(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Each test its own host registry of trackers, so that trackers of tests running side by side
+    (pytest -n 2) do not see each other as neighbours."""
+    monkeypatch.setenv("FMFOOTPRINT_TRACKER_REGISTRY", str(tmp_path_factory.mktemp("tracker-registry")))
+
+
 @pytest.fixture(scope="session")
 def postgres_url() -> Iterator[str]:
     try:
@@ -62,13 +69,15 @@ def pushgateway() -> Iterator[str]:
         pytest.skip(f"the Prometheus Pushgateway is not installed: {INSTALL}")
     port = free_port()
     process = subprocess.Popen(
-        [binary, f"--web.listen-address=127.0.0.1:{port}"],
+        [binary, f"--web.listen-address=127.0.0.1:{port}", "--persistence.file="],  # in memory only
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{port}"
 
     def ready() -> bool:
+        if process.poll() is not None:  # the port was taken meanwhile: never probe someone else's server
+            raise RuntimeError(f"prometheus-pushgateway exited ({process.returncode}) on port {port}")
         try:
             return requests.get(f"{url}/-/ready", timeout=1).status_code == 200
         except requests.RequestException:

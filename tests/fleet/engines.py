@@ -103,11 +103,11 @@ class Prometheus:
         self.url = f"http://127.0.0.1:{port}"
 
         def ready() -> bool:
+            if self.process.poll() is not None:  # e.g. the port was taken meanwhile
+                raise RuntimeError((self.root / "log").read_text()[-2000:])
             try:
                 return requests.get(f"{self.url}/-/ready", timeout=1).status_code == 200
             except requests.RequestException:
-                if self.process.poll() is not None:
-                    raise RuntimeError((self.root / "log").read_text()[-2000:]) from None
                 return False
 
         try:

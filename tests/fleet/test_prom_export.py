@@ -66,10 +66,12 @@ def test_metrics_parse_and_equal_the_summary(tmp_path: Path, pushgateway: str) -
     port = exporter.port
     exporter.on_stop(summary)
     assert exporter.warnings == []
-    pushed = families(requests.get(f"{pushgateway}/metrics", timeout=5).text)
-    total_j = sum(
-        v for k, v in pushed["fmfootprint_energy_joules_total"].items() if dict(k).get("session") == "s1"
-    )
+    every = families(requests.get(f"{pushgateway}/metrics", timeout=5).text)
+    pushed = {
+        name: {k: v for k, v in rows.items() if dict(k).get("session") == "s1"}
+        for name, rows in every.items()
+    }
+    total_j = sum(pushed["fmfootprint_energy_joules_total"].values())
     assert total_j == pytest.approx(summary.energy_it_kwh * J_PER_KWH, rel=1e-9)
     (facility,) = pushed["fmfootprint_facility_energy_joules_total"].values()
     assert facility == pytest.approx(summary.energy_kwh * J_PER_KWH, rel=1e-9)
