@@ -17,11 +17,19 @@ from collections.abc import Iterable, Sequence
 from fmfootprint.catalog._region import Region
 from fmfootprint.errors import FootprintInputError
 
-__all__ = ["BASES", "basis_of_source", "regions_basis", "require_one_basis"]
+__all__ = [
+    "BASES",
+    "basis_of_source",
+    "intensity_label",
+    "regions_basis",
+    "require_one_basis",
+    "year_of_source",
+]
 
 BASES: tuple[str, ...] = ("lifecycle", "direct")
 """The intensity bases the catalog uses."""
 
+_YEAR_IN_SOURCE = re.compile(r"^[^()]*\((\d{4}), ")
 _IN_SOURCE = re.compile(r"^[^()]*\((?:\d{4}, )?(lifecycle|direct)\b")  # "<code> (<year>, <basis>"
 
 
@@ -76,3 +84,34 @@ def basis_of_source(source: str) -> str | None:
         return "lifecycle"
     found = _IN_SOURCE.match(source)
     return found.group(1) if found else None
+
+
+def year_of_source(source: str, default_year: int | None = None) -> int | None:
+    """The year a site's intensity source states (``"US-IA (2016, direct): ..."`` → 2016).
+
+    A default intensity gives ``default_year`` (the world average's year); a given one None.
+    """
+    if source.startswith("default"):
+        return default_year
+    year = _YEAR_IN_SOURCE.match(source)
+    return int(year.group(1)) if year else None
+
+
+def intensity_label(source: str, default_year: int | None = None) -> str:
+    """Basis and year of an intensity, for a table: ``"lifecycle, 2025"``, ``"direct, 2016"``, ``"given"``.
+
+    Parameters
+    ----------
+    source : str
+        The site's intensity source (:func:`fmfootprint.footprint.site.resolve_site`).
+    default_year : int, optional
+        Year of the world default (:attr:`fmfootprint.catalog.grid.GridDefaults.world_intensity_year`),
+        shown for a default intensity.
+    """
+    if source == "given":
+        return "given"
+    basis = basis_of_source(source) or "basis not stated"
+    if source.startswith("default"):
+        return f"{basis}, {default_year} (world)" if default_year else f"{basis} (world)"
+    year = _YEAR_IN_SOURCE.match(source)
+    return f"{basis}, {year.group(1)}" if year else basis

@@ -222,6 +222,12 @@ def run(args: argparse.Namespace) -> int:
         low, high = payload["ranges"].get(key, (value, value))
         if low != high:
             text += f"   [bounds {format_number(low, digits=4)} - {format_number(high, digits=4)}]"
+        if key == "grid_intensity_g_per_kwh":  # its basis and year beside it ("lifecycle, 2025")
+            from fmfootprint.catalog.basis import intensity_label
+            from fmfootprint.catalog.grid import grid_defaults
+
+            cited = next(a.source for a in result.assumptions if a.name == key)
+            text += f"   ({intensity_label(cited, grid_defaults().world_intensity_year)})"
         rows[label] = text
     print_table(rows)
     defaults = result.defaults_used()

@@ -54,6 +54,7 @@ BUDGET_NAMES: dict[str, str] = {
 REGION_COLUMNS: tuple[str, ...] = (
     "Region",
     "Grid [g CO2e/kWh]",
+    "Grid basis",
     "PUE",
     "Energy [MWh]",
     "Carbon [t CO2e]",
@@ -130,6 +131,9 @@ def region_rows(comparison: RegionComparison) -> list[dict[str, str]]:
             {
                 "Region": f"{row.name} ({row.region})",
                 "Grid [g CO2e/kWh]": format_number(result.grid_intensity_g_per_kwh),
+                "Grid basis": (  # lifecycle or direct, and the year (comparisons never mix bases)
+                    f"{row.intensity_basis}, {row.intensity_year}" if row.intensity_basis else "given"
+                ),
                 "PUE": format_number(result.pue),
                 "Energy [MWh]": format_number(result.energy_kwh / 1000.0),
                 "Carbon [t CO2e]": format_number(result.co2e_kg / G_PER_KG),

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from fmfootprint import _validate
-from fmfootprint.catalog.basis import basis_of_source, require_one_basis
-from fmfootprint.catalog.grid import get_region
+from fmfootprint.catalog.basis import basis_of_source, require_one_basis, year_of_source
+from fmfootprint.catalog.grid import get_region, grid_defaults
 from fmfootprint.errors import FootprintInputError
 from fmfootprint.footprint.estimate import Estimate
 from fmfootprint.planning._hardware import check_hardware, estimate_at
@@ -45,6 +45,8 @@ ROW_KEYS: tuple[str, ...] = (
     "region",
     "name",
     "grid_intensity_g_per_kwh",
+    "intensity_basis",
+    "intensity_year",
     "pue",
     "energy_kwh",
     "co2e_operational_kg",
@@ -81,6 +83,17 @@ class RegionRow:
         return self.estimate.co2e_kg
 
     @property
+    def intensity_basis(self) -> str | None:
+        """Basis of the grid intensity used: ``"lifecycle"`` or ``"direct"``; None when it was given."""
+        return _basis(self.estimate)
+
+    @property
+    def intensity_year(self) -> int | None:
+        """Year the grid intensity describes; None when it was given."""
+        sources = [a.source for a in self.estimate.assumptions if a.name == "grid_intensity_g_per_kwh"]
+        return year_of_source(sources[0], grid_defaults().world_intensity_year) if sources else None
+
+    @property
     def co2e_kg_range(self) -> tuple[float, float] | None:
         """Bounds of ``co2e_kg`` over the factors' stated ranges [kg CO2e], if the estimator gives them."""
         return self.estimate.ranges.get("co2e_kg")
@@ -93,6 +106,8 @@ class RegionRow:
             "region": self.region,
             "name": self.name,
             "grid_intensity_g_per_kwh": result.grid_intensity_g_per_kwh,
+            "intensity_basis": self.intensity_basis,
+            "intensity_year": self.intensity_year,
             "pue": result.pue,
             "energy_kwh": result.energy_kwh,
             "co2e_operational_kg": result.co2e_operational_kg,
