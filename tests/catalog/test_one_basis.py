@@ -136,3 +136,24 @@ def test_require_one_basis_leaves_given_values_out():
     assert require_one_basis([("a", None)], what="x") is None
     assert basis_of_source("given") is None
     assert basis_of_source("default (no region given): ...") == "lifecycle"
+
+
+def test_every_compared_intensity_shows_its_basis_and_year(capsys):
+    from fmfootprint.cli.main import main
+    from fmfootprint.planning.labels import region_rows
+
+    comparison = compare_regions(1e23, ["US-IA", "CA-QC"], H100)
+    assert [row["Grid basis"] for row in region_rows(comparison)] == ["lifecycle, 2025", "lifecycle, 2025"]
+    assert comparison.to_dict()[0]["intensity_basis"] == "lifecycle"
+    assert comparison.to_dict()[0]["intensity_year"] == 2025
+    direct = compare_regions(1e23, ["US-IA"], {**H100, "intensity_source": "catalog"})
+    assert region_rows(direct)[0]["Grid basis"] == "direct, 2016"  # eGRID2016
+    given = compare_regions(1e23, ["US-IA"], {**H100, "grid_intensity": 100.0})
+    assert region_rows(given)[0]["Grid basis"] == "given"
+    base = ["estimate", "--gpu", "H100", "--gpus", "8", "--hours", "10", "--region", "US-IA"]
+    assert main(base) == 0
+    line = next(x for x in capsys.readouterr().out.splitlines() if x.startswith("grid intensity"))
+    assert line.startswith("grid intensity           501 gCO2e/kWh")
+    assert line.endswith("(lifecycle, 2025)")
+    assert main([*base, "--intensity-source", "catalog"]) == 0
+    assert "(direct, 2016)" in capsys.readouterr().out
