@@ -90,3 +90,27 @@ def test_track_prometheus_port(tmp_path: Path, pushgateway: str, capsys: pytest.
     assert summary["energy_it_kwh"] is not None
     assert sum(pushed.values()) == pytest.approx(summary["energy_it_kwh"] * J_PER_KWH, rel=1e-9)
     assert len(RunLedger(db).rows()) == 1
+
+
+def test_a_hung_fleet_export_does_not_hold_up_the_end_of_the_run(tmp_path: Path, monkeypatch) -> None:
+    # "Never harm the training": a ledger that never answers is left behind after STOP_TIMEOUT_S, with one
+    # warning, and the run's summary is written before it.
+    import threading
+
+    from fmfootprint.fleet import hooks
+
+    release = threading.Event()
+    monkeypatch.setattr(hooks, "STOP_TIMEOUT_S", 0.5)
+    monkeypatch.setattr(hooks.FleetObservers, "_record", lambda self, summary: release.wait(30))
+    tracker = Tracker(
+        tmp_path / "run", region="FR", interval_s=0.1, nvml=FakeNvml(gpus(1)), host=FakeHost(),
+        ledger=f"sqlite:///{tmp_path / 'ledger.db'}",
+    )  # fmt: skip
+    with tracker:
+        time.sleep(0.3)
+    alive_after_stop = not release.is_set()
+    release.set()
+    assert tracker.summary is not None
+    assert tracker.summary_path.exists()
+    assert any("still busy after 0.5 s" in w for w in tracker.warnings)  # stop returned, the ledger hung on
+    assert alive_after_stop

@@ -7,6 +7,7 @@ tracker warning and the run goes on (the tracker never harms the run it measures
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -14,7 +15,10 @@ if TYPE_CHECKING:
     from fmfootprint.footprint.site import Site
     from fmfootprint.measure.summary import RunSummary
 
-__all__ = ["FleetObservers"]
+__all__ = ["STOP_TIMEOUT_S", "FleetObservers"]
+
+STOP_TIMEOUT_S = 20.0
+"""The longest the fleet exports at a session's stop may hold up the end of the run [s]."""
 
 
 class FleetObservers:
@@ -233,6 +237,17 @@ class TrackerFleet:
         session, self.session = self._begin(), None
         self._mlflow_run_id = None if self.options["mlflow"] is False else active_mlflow_run_id()
         if summary is not None:
-            session.on_stop(summary)
+            session._mlflow_run_id = session._mlflow_run_id or self._mlflow_run_id
+            # An unreachable MLflow server, Pushgateway or database must not hold up the end of the run:
+            # the work gets STOP_TIMEOUT_S in a daemon thread, then is left behind with one warning.
+            worker = threading.Thread(target=session.on_stop, args=(summary,), name="fmfootprint-fleet")
+            worker.daemon = True
+            worker.start()
+            worker.join(STOP_TIMEOUT_S)
+            if worker.is_alive():
+                self._warn(
+                    f"fleet export (MLflow, Pushgateway, SQL ledger) still busy after {STOP_TIMEOUT_S:g} s; "
+                    "left behind (the run's log and summary are written)"
+                )
         elif session.exporter is not None:
             session.exporter.close()
