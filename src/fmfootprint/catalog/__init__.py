@@ -1,23 +1,32 @@
-"""Sourced hardware and grid catalogs: accelerators, server defaults, regions and their factors."""
+"""Sourced hardware and grid catalogs: accelerators, server defaults, regions and their factors.
 
-from fmfootprint.catalog.grid import GridDefaults, Region, get_region, grid_defaults, list_regions
-from fmfootprint.catalog.hardware import (
-    Accelerator,
-    ServerDefaults,
-    get_accelerator,
-    list_accelerators,
-    server_defaults,
-)
+The names are re-exported lazily, so that importing a vocabulary (:mod:`fmfootprint.catalog.names`) reads no
+data.
+"""
 
-__all__ = [
-    "Accelerator",
-    "GridDefaults",
-    "Region",
-    "ServerDefaults",
-    "get_accelerator",
-    "get_region",
-    "grid_defaults",
-    "list_accelerators",
-    "list_regions",
-    "server_defaults",
-]
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+_EXPORTS: dict[str, str] = {
+    "GridDefaults": "fmfootprint.catalog.grid",
+    "Region": "fmfootprint.catalog.grid",
+    "get_region": "fmfootprint.catalog.grid",
+    "grid_defaults": "fmfootprint.catalog.grid",
+    "list_regions": "fmfootprint.catalog.grid",
+    "Accelerator": "fmfootprint.catalog.hardware",
+    "ServerDefaults": "fmfootprint.catalog.hardware",
+    "get_accelerator": "fmfootprint.catalog.hardware",
+    "list_accelerators": "fmfootprint.catalog.hardware",
+    "server_defaults": "fmfootprint.catalog.hardware",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'fmfootprint.catalog' has no attribute {name!r}")
+    return getattr(importlib.import_module(module), name)

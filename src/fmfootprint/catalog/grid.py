@@ -34,6 +34,7 @@ from functools import lru_cache
 from fmfootprint.catalog._records import cloud_region, geo_region, with_zone, zone_region
 from fmfootprint.catalog._region import GridDefaults, Region
 from fmfootprint.catalog._tables import read_table
+from fmfootprint.catalog.names import INTENSITY_SOURCES, KINDS, PROVIDERS
 from fmfootprint.catalog.zones import zone_codes, zone_value
 from fmfootprint.errors import FootprintInputError, UnknownNameError, normalize_name
 
@@ -47,7 +48,6 @@ __all__ = [
     "list_regions",
 ]
 
-PROVIDERS: tuple[str, ...] = ("aws", "gcp", "azure")
 _PROVIDER_ALIASES = {
     "aws": "aws",
     "amazon": "aws",
@@ -58,10 +58,6 @@ _PROVIDER_ALIASES = {
     "az": "azure",
     "microsoft": "azure",
 }
-KINDS: tuple[str, ...] = ("country", "subdivision", "zone", "cloud")
-INTENSITY_SOURCES: tuple[str, ...] = ("electricitymaps", "catalog")
-"""``electricitymaps``: the zone's yearly value (ODbL); ``catalog``: the openly licensed value (Ember for
-countries, eGRID2016 for US states, CER 2023 for Canadian provinces, Google 2024 for GCP regions)."""
 _SOURCE_ALIASES = {**{name: name for name in INTENSITY_SOURCES}, "ember": "catalog"}
 _NAME_WITH_CODE = re.compile(r"^(?P<name>.*?)\s*\((?P<code>[^()]+)\)\s*$")
 

@@ -18,6 +18,7 @@ from functools import lru_cache
 from typing import Any
 
 from fmfootprint.catalog._tables import optional_float, optional_int, read_table
+from fmfootprint.catalog.names import PRECISIONS
 from fmfootprint.errors import FootprintInputError, UnknownNameError, normalize_name
 
 __all__ = [
@@ -28,8 +29,6 @@ __all__ = [
     "list_accelerators",
     "server_defaults",
 ]
-
-PRECISIONS: tuple[str, ...] = ("bf16", "fp16", "tf32", "fp32", "fp8")
 
 # Words that name a vendor or product line rather than the device; dropped when matching.
 _PREFIXES = ("nvidia", "amd", "google", "intel", "aws", "tesla", "geforce", "instinct", "cloud")

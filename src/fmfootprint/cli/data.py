@@ -7,8 +7,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any, TextIO
 
-from fmfootprint.catalog.grid import KINDS, PROVIDERS, list_regions
-from fmfootprint.catalog.hardware import PRECISIONS, list_accelerators
+from fmfootprint.catalog.names import KINDS, PRECISIONS, PROVIDERS
 from fmfootprint.cli._output import print_json
 from fmfootprint.cli._region_args import add_intensity_arguments
 
@@ -47,6 +46,9 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from fmfootprint.catalog.grid import list_regions
+    from fmfootprint.catalog.hardware import list_accelerators
+
     if args.catalog == "gpus":
         records = [a.to_dict() for a in list_accelerators()]
         if args.json:

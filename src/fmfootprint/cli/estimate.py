@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import Any
 
-from fmfootprint.catalog.hardware import PRECISIONS
+from fmfootprint.catalog.names import PRECISIONS
 from fmfootprint.cli._output import print_json, print_table, seed
 from fmfootprint.cli._region_args import add_intensity_arguments
 from fmfootprint.units import format_number
