@@ -75,3 +75,21 @@ def test_inference_tradeoff_without_serving_or_hardware() -> None:
     np.testing.assert_array_equal(table.lifetime_flops, table.train_flops)
     with pytest.raises(FootprintInputError, match="inference_tokens must be >= 0"):
         inference_tradeoff(2.1, -1, "hoffmann2022")
+
+
+def test_inference_tradeoff_on_a_catalog_accelerator_serves_through_the_serving_model() -> None:
+    from fmfootprint.serving import inference
+
+    hw = {"gpu": "H100 SXM", "gpus": 8, "mfu": 0.4, "region": "FR"}
+    sizes = np.array([1e9, 8e9, 70e9])
+    table = inference_tradeoff(2.1, 1e12, "hoffmann2022", hardware=hw, params=sizes)
+    per_flop = estimate(flops=1e21, **hw).co2e_kg / 1e21
+    assert table.serving_g_per_token is not None and table.co2e_kg is not None
+    for i, size in enumerate(table.params):
+        query = inference(size, gpu="H100 SXM", input_tokens=1000, output_tokens=500, region="FR")
+        per_token = query.co2e_g_per_query / 1500.0
+        assert table.serving_g_per_token[i] == pytest.approx(per_token, rel=1e-12)
+        serving_kg = 1e12 * per_token / 1000.0
+        assert table.co2e_kg[i] == pytest.approx(table.train_flops[i] * per_flop + serving_kg, rel=1e-9)
+    # A bigger model costs more to serve per token.
+    assert np.all(np.diff(table.serving_g_per_token) > 0)

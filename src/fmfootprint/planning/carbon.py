@@ -16,7 +16,10 @@ from fmfootprint.catalog.grid import get_region
 from fmfootprint.planning._hardware import check_hardware, estimate_at
 from fmfootprint.planning.plan import LawLike, resolve_law
 from fmfootprint.planning.regions import RegionComparison, compare_regions
+from fmfootprint.planning.serving import serving_g_per_token, serving_kwargs
 from fmfootprint.scaling.allocate import inference_optimal
+from fmfootprint.scaling.flops import training_flops
+from fmfootprint.units import G_PER_KG
 
 __all__ = ["CarbonOptimal", "carbon_optimal", "suggestion_text"]
 
@@ -52,7 +55,12 @@ class CarbonOptimal:
     chinchilla_lifetime_flops : float
         Its lifetime compute [FLOP].
     regions : RegionComparison
-        The best allocation's lifetime compute estimated in every region compared.
+        The best allocation estimated in every region compared: its training compute when the serving
+        model prices inference (``serving_g_per_token`` set), else its lifetime compute.
+    serving_g_per_token : dict or None
+        {region code: carbon of serving one inference token with the best model there [gCO2e/token]}, from
+        :func:`fmfootprint.serving.query.inference`; None for hardware without a catalog accelerator (then
+        inference is 2·N FLOPs per token through the training estimator).
     """
 
     region: str
@@ -69,11 +77,24 @@ class CarbonOptimal:
     chinchilla_params: float
     chinchilla_lifetime_flops: float
     regions: RegionComparison = field(repr=False)
+    serving_g_per_token: dict[str, float] | None = field(default=None, repr=False)
 
     @property
     def by_region(self) -> dict[str, float]:
         """Lifetime carbon of the best allocation in every region compared {code: kg CO2e}, lowest first."""
-        return self.regions.co2e_kg_by_region
+        training = self.regions.co2e_kg_by_region
+        if self.serving_g_per_token is None:
+            return training
+        total = {
+            code: kg + self.inference_tokens * self.serving_g_per_token[code] / G_PER_KG
+            for code, kg in training.items()
+        }
+        return dict(sorted(total.items(), key=lambda item: item[1]))
+
+    @property
+    def inference_co2e_kg(self) -> float:
+        """Serving carbon in the best region [kg CO2e]: co2e_kg − train_co2e_kg."""
+        return self.co2e_kg - self.train_co2e_kg
 
     @property
     def saving_fraction(self) -> float:
@@ -96,6 +117,8 @@ class CarbonOptimal:
             "baseline_region": self.baseline_region,
             "chinchilla_params": self.chinchilla_params,
             "chinchilla_lifetime_flops": self.chinchilla_lifetime_flops,
+            "inference_co2e_kg": self.inference_co2e_kg,
+            "serving_g_per_token": self.serving_g_per_token,
             "saving_fraction": self.saving_fraction,
             "by_region": self.by_region,
         }
@@ -118,8 +141,9 @@ def carbon_optimal(
         The scaling law (as for :func:`~fmfootprint.planning.plan`).
     hardware : mapping
         :func:`~fmfootprint.footprint.estimate.estimate` keyword arguments (``gpu``, ``gpus``, ``mfu``, and
-        the baseline ``region``); inference is assumed to run on the same accelerators at the same MFU in the
-        same region as training.
+        the baseline ``region``); inference is served on the same accelerator model in the same region as
+        training, priced by the per-query serving model (:mod:`fmfootprint.planning.serving`) when ``gpu``
+        is a catalog accelerator with memory and bandwidth, else as 2·N FLOPs per token at the MFU.
     regions : sequence of str
         Candidate region codes (the baseline region is added if missing).
     inference_tokens : float, optional
@@ -137,12 +161,12 @@ def carbon_optimal(
 
     Notes
     -----
-    At fixed hardware and MFU the estimator's carbon is c_r · FLOPs in region r (operational: energy ∝ FLOPs
-    times the region's PUE and grid intensity; embodied: amortised per accelerator-hour ∝ FLOPs). So
-    min over (N, D_tr, r) of c_r · (6·N·D_tr + 2·N·D_inf) subject to L(N, D_tr) = ℓ separates: the
-    allocation is Sardana et al.'s inference-optimal one
-    (:func:`fmfootprint.scaling.allocate.inference_optimal`, the Chinchilla-optimal one when D_inf = 0) and
-    the region is the one with the smallest c_r.
+    The allocation is Sardana et al.'s inference-optimal one
+    (:func:`fmfootprint.scaling.allocate.inference_optimal`, the Chinchilla-optimal one when D_inf = 0):
+    at fixed hardware the training carbon is c_r · 6·N·D_tr and, at fixed N, the serving model's carbon per
+    token s_r(N) is constant, so lifetime carbon in region r is c_r · 6·N·D_tr + s_r(N) · D_inf (computed
+    once for the chosen N per region) and the region is the one where that sum is least. The baseline is
+    the compute-optimal model for the loss, trained and served the same way in the baseline region.
 
     References
     ----------
@@ -158,27 +182,67 @@ def carbon_optimal(
         candidates.append(baseline_region)
     best = inference_optimal(target_loss, served, the_law)
     train, lifetime = float(best.compute_flops), float(best.lifetime_flops)
-    table = compare_regions(lifetime, candidates, settings)
-    winner = table.best
-    # Baseline: the compute-optimal model for the same loss (blind to inference), in the chosen region.
-    base_code = get_region(baseline_region).code if baseline_region else winner.region
-    baseline = estimate_at(float(best.chinchilla_lifetime_flops), {**settings, "region": base_code})
-    training = estimate_at(train, {**settings, "region": winner.region})
-    return CarbonOptimal(
-        region=winner.region,
+    serving = serving_kwargs(settings)
+    per_token: dict[str, float] | None = None
+    if serving is None:
+        table = compare_regions(lifetime, candidates, settings)
+    else:
+        table = compare_regions(train, candidates, settings)
+        per_token = {
+            row.region: serving_g_per_token(float(best.params), {**serving, "region": row.region})
+            if served > 0
+            else 0.0
+            for row in table
+        }
+    chosen = CarbonOptimal(
+        region="",
         params=float(best.params),
         tokens=float(best.tokens),
         loss=float(best.loss),
         train_flops=train,
         lifetime_flops=lifetime,
         inference_tokens=served,
-        co2e_kg=winner.co2e_kg,
+        co2e_kg=0.0,
+        train_co2e_kg=0.0,
+        baseline_co2e_kg=0.0,
+        baseline_region="",
+        chinchilla_params=float(best.chinchilla_params),
+        chinchilla_lifetime_flops=float(best.chinchilla_lifetime_flops),
+        regions=table,
+        serving_g_per_token=per_token,
+    )
+    region, co2e = next(iter(chosen.by_region.items()))
+    # Baseline: the compute-optimal model for the same loss (blind to inference), in the chosen region.
+    base_code = get_region(baseline_region).code if baseline_region else region
+    base_settings = {**settings, "region": base_code}
+    if serving is None:
+        baseline_kg = estimate_at(float(best.chinchilla_lifetime_flops), base_settings).co2e_kg
+    else:
+        chinchilla_train = float(training_flops(float(best.chinchilla_params), float(best.chinchilla_tokens)))
+        baseline_kg = estimate_at(chinchilla_train, base_settings).co2e_kg + (
+            served
+            * serving_g_per_token(float(best.chinchilla_params), {**serving, "region": base_code})
+            / G_PER_KG
+            if served > 0
+            else 0.0
+        )
+    training = estimate_at(train, {**settings, "region": region})
+    return CarbonOptimal(
+        region=region,
+        params=float(best.params),
+        tokens=float(best.tokens),
+        loss=float(best.loss),
+        train_flops=train,
+        lifetime_flops=lifetime,
+        inference_tokens=served,
+        co2e_kg=co2e,
         train_co2e_kg=training.co2e_kg,
-        baseline_co2e_kg=baseline.co2e_kg,
+        baseline_co2e_kg=baseline_kg,
         baseline_region=base_code,
         chinchilla_params=float(best.chinchilla_params),
         chinchilla_lifetime_flops=float(best.chinchilla_lifetime_flops),
         regions=table,
+        serving_g_per_token=per_token,
     )
 
 

@@ -17,8 +17,10 @@ from numpy.typing import ArrayLike, NDArray
 from fmfootprint import _validate
 from fmfootprint.planning._hardware import check_hardware, estimate_at
 from fmfootprint.planning.plan import LawLike, resolve_law
+from fmfootprint.planning.serving import serving_g_per_token, serving_kwargs
 from fmfootprint.scaling.allocate import compute_optimal, frontier_compute_for_loss, tokens_for_loss
 from fmfootprint.scaling.flops import inference_flops, training_flops
+from fmfootprint.units import G_PER_KG
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -46,7 +48,11 @@ class InferenceTradeoff:
     train_flops, inference_flops, lifetime_flops : ndarray
         Training (6·N·D), serving (2·N per token) and their sum [FLOP].
     co2e_kg : ndarray or None
-        Lifetime carbon on the given hardware [kg CO2e], when hardware was given.
+        Lifetime carbon on the given hardware [kg CO2e], when hardware was given: training through the
+        estimator plus serving from the per-query serving model (:mod:`fmfootprint.planning.serving`).
+    serving_g_per_token : ndarray or None
+        Carbon of serving one token with each size [gCO2e/token] (None without a catalog accelerator: then
+        serving is 2·N FLOPs per token through the estimator, or without hardware).
     """
 
     target_loss: float
@@ -57,6 +63,7 @@ class InferenceTradeoff:
     inference_flops: NDArray[np.float64] = field(repr=False)
     lifetime_flops: NDArray[np.float64] = field(repr=False)
     co2e_kg: NDArray[np.float64] | None = field(default=None, repr=False)
+    serving_g_per_token: NDArray[np.float64] | None = field(default=None, repr=False)
 
     @property
     def best_index(self) -> int:
@@ -126,8 +133,10 @@ def inference_tradeoff(
     Sardana et al. (2024) minimise 6·N·D_tr + 2·N·D_inf subject to L(N, D_tr) = ℓ; this tabulates that
     objective along the iso-loss curve D_tr = :func:`~fmfootprint.scaling.allocate.tokens_for_loss` (N), using
     :func:`fmfootprint.scaling.flops.training_flops` and :func:`~fmfootprint.scaling.flops.inference_flops`.
-    At fixed hardware the estimator's carbon is proportional to FLOPs, so carbon = lifetime FLOPs × the
-    estimate's kg CO2e per FLOP.
+    At fixed hardware the estimator's carbon is proportional to FLOPs, so training carbon = training FLOPs ×
+    the estimate's kg CO2e per FLOP; serving carbon = D_inf × the serving model's carbon per token at that
+    size (:func:`fmfootprint.planning.serving.serving_g_per_token`, one evaluation per size), or serving
+    FLOPs × the same kg CO2e per FLOP when the hardware names no catalog accelerator.
 
     References
     ----------
@@ -155,10 +164,17 @@ def inference_tradeoff(
         else np.zeros_like(sizes)
     )
     lifetime = train + serve
-    co2e = None
+    co2e = per_token = None
     if settings:
         per_flop = estimate_at(_REFERENCE_FLOPS, settings).co2e_kg / _REFERENCE_FLOPS
-        co2e = lifetime * per_flop
+        serving = serving_kwargs(settings)
+        if serving is None:
+            co2e = lifetime * per_flop
+        else:
+            per_token = np.array(
+                [serving_g_per_token(float(size), serving) if served > 0 else 0.0 for size in sizes]
+            )
+            co2e = train * per_flop + served * per_token / G_PER_KG
     return InferenceTradeoff(
         target_loss=target,
         inference_tokens=served,
@@ -168,4 +184,5 @@ def inference_tradeoff(
         inference_flops=serve,
         lifetime_flops=lifetime,
         co2e_kg=co2e,
+        serving_g_per_token=per_token,
     )
