@@ -84,7 +84,8 @@ def test_inference_tradeoff_on_a_catalog_accelerator_serves_through_the_serving_
     sizes = np.array([1e9, 8e9, 70e9])
     table = inference_tradeoff(2.1, 1e12, "hoffmann2022", hardware=hw, params=sizes)
     per_flop = estimate(flops=1e21, **hw).co2e_kg / 1e21
-    assert table.serving_g_per_token is not None and table.co2e_kg is not None
+    assert table.serving_g_per_token is not None
+    assert table.co2e_kg is not None
     for i, size in enumerate(table.params):
         query = inference(size, gpu="H100 SXM", input_tokens=1000, output_tokens=500, region="FR")
         per_token = query.co2e_g_per_query / 1500.0
