@@ -173,3 +173,18 @@ def test_the_published_library_loads_without_scipy_or_pandas() -> None:
     )
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert result.stdout.split() == ["False", "False"]
+
+
+def test_laws_lists_without_importing_numpy() -> None:
+    # Issue 10: `fmfootprint laws` starts in under 0.3 s; numpy alone costs about 0.1 s to import.
+    import subprocess
+    import sys
+
+    probe = (
+        "import io, sys, contextlib; from fmfootprint.cli.main import main; out = io.StringIO()\n"
+        "with contextlib.redirect_stdout(out): codes = (main(['laws']), main(['laws', '--json']))\n"
+        "print(codes, len(out.getvalue()) > 1000, sorted({m.split('.')[0] for m in sys.modules} & "
+        "{'numpy', 'scipy', 'pandas'}))"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "(0, 0) True []"

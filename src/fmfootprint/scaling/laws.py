@@ -14,14 +14,15 @@ from __future__ import annotations
 import math
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
-
-import numpy as np
-from numpy.typing import ArrayLike, NDArray
+from typing import TYPE_CHECKING, Any
 
 from fmfootprint._validate import BOUNDS, bounded, positive, positive_array
 from fmfootprint.errors import FootprintInputError, UnknownNameError
 from fmfootprint.scaling.ranges import FittedRange
+
+if TYPE_CHECKING:  # numpy is imported where a loss is computed, so that `fmfootprint laws` starts fast
+    import numpy as np
+    from numpy.typing import ArrayLike, NDArray
 
 __all__ = [
     "DEFAULT_LAW",
@@ -36,7 +37,7 @@ __all__ = [
 
 
 def _scalar_or_array(value: NDArray[np.float64]) -> float | NDArray[np.float64]:
-    return float(value) if np.ndim(value) == 0 else value
+    return float(value) if value.ndim == 0 else value
 
 
 @dataclass(frozen=True)

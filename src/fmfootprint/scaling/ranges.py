@@ -9,13 +9,13 @@ largest fitted model (1.6e10)".
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from typing import Any
-
-import numpy as np
-from numpy.typing import ArrayLike
+from typing import TYPE_CHECKING, Any
 
 from fmfootprint._validate import positive, positive_array
 from fmfootprint.errors import FootprintInputError
+
+if TYPE_CHECKING:  # numpy is imported where arrays are handled, so that `fmfootprint laws` starts fast
+    from numpy.typing import ArrayLike
 
 __all__ = ["FittedRange"]
 
@@ -81,6 +81,8 @@ class FittedRange:
     @classmethod
     def of_runs(cls, params: ArrayLike, tokens: ArrayLike, source: str = "") -> FittedRange:
         """The range spanned by runs of ``params`` [parameters] trained on ``tokens`` [tokens]."""
+        import numpy as np
+
         n = np.broadcast_to(positive_array("params", params), np.shape(tokens) or np.shape(params))
         d = positive_array("tokens", tokens)
         ratio, compute = d / n, 6.0 * n * d

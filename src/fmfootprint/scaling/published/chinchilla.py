@@ -12,8 +12,6 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-import numpy as np
-
 from fmfootprint._validate import positive
 from fmfootprint.scaling.laws import KAPLAN2020, PRESETS, ChinchillaLaw, KaplanLaw
 from fmfootprint.scaling.published.base import Constant, PublishedLaw
@@ -83,7 +81,7 @@ class GadreLaw(ChinchillaForm):
     def downstream_error(self, loss: float) -> float:
         """ε − k·exp(−γ·L) [fraction] for C4 validation loss ``loss`` [nats/token] (Gadre et al. eq. 5)."""
         value = positive("loss", loss)
-        return float(self.epsilon - self.k * np.exp(-self.gamma * value))
+        return float(self.epsilon - self.k * math.exp(-self.gamma * value))
 
 
 @dataclass(frozen=True)
