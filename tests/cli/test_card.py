@@ -214,3 +214,19 @@ def test_an_undecodable_readme_is_named(capsys, tmp_path) -> None:
     assert code == 2
     assert f"model card '{readme}' is not UTF-8 text" in err
     assert err.count("\n") == 1
+
+
+def test_card_shows_the_energy_rating(capsys) -> None:
+    # From FLOPs: the training label, as the library rates it; from GPU-hours: "not rated" and why.
+    flags = ["--gpu", "H100 SXM", "--gpus", "8", "--flops", "1e22", "--mfu", "0.4", "--region", "FR"]
+    code, out, err = _run(capsys, *flags, "--json")
+    assert (code, err) == (0, "")
+    data = json.loads(out)
+    expected = model_card(estimate(flops=1e22, gpu="H100 SXM", gpus=8, mfu=0.4, region="FR"))
+    assert data["energy_rating"]["training"]["label"] == expected.ratings.training.label == "C"
+    assert "- Energy rating (training): **C** - 575 kWh per 1e21 FLOP" in data["markdown"]
+    code, out, err = _run(capsys, *flags)
+    assert "Energy rating (training): **C**" in out
+    code, out, err = _run(capsys, *BLOOM_FLAGS)
+    assert code == 0
+    assert "Energy rating (training): not rated - the training compute (FLOPs) is not known" in out

@@ -23,6 +23,7 @@ from fmfootprint.errors import FootprintInputError, UnknownNameError
 from fmfootprint.footprint.stages import TRAINING_STAGES, TRAINING_TYPES, StageFootprint, sum_stages
 from fmfootprint.report import cardtext
 from fmfootprint.report.ledger import Ledger, load_ledger
+from fmfootprint.report.rating import CardRatings, card_ratings, training_flops
 from fmfootprint.report.render import (
     by_stage,
     hardware_text,
@@ -95,6 +96,7 @@ class ModelCardReport:
     cloud_provider: str | None
     compute_region: str | None
     not_measured: tuple[str, ...] = ()
+    ratings: CardRatings | None = None
 
     @property
     def emissions_g(self) -> float:
@@ -117,6 +119,7 @@ class ModelCardReport:
             "compute_region": self.compute_region,
             "not_measured": list(self.not_measured),
             "method": self.total.method,
+            "energy_rating": self.ratings.to_dict() if self.ratings is not None else {},
             "stages": {s.stage: s.to_dict() for s in self.stages},
             "total": self.total.to_dict(),
             "markdown": self.markdown,
@@ -133,6 +136,7 @@ def model_card(
     stage: str | None = None,
     compute_region: str | None = None,
     allow_partial: bool = False,
+    inference: Any = None,
 ) -> ModelCardReport:
     """Build a model card's environmental report from an estimate, tracked runs, a lifecycle or a ledger.
 
@@ -159,6 +163,9 @@ def model_card(
         Publish runs whose carbon is only partly known (a part not measured: GPU energy without NVML,
         CPU/RAM energy without codecarbon); the card then states what is missing. Without it such runs
         are refused.
+    inference : InferenceResult, optional
+        The per-query estimate (:func:`fmfootprint.serving.query.inference`) behind the card's inference
+        stage: its energy per 1,000 queries is rated. Without it an inference stage is "not rated".
 
     Returns
     -------
@@ -169,7 +176,10 @@ def model_card(
     -----
     ``emissions`` = 1000 · Σ operational CO2e [kg] over the training stages (experiments, final,
     evaluation): what the Hub's schema calls training emissions. Embodied carbon and projected inference
-    are reported in the Markdown section and the JSON, not in ``emissions``.
+    are reported in the Markdown section and the JSON, not in ``emissions``. The energy-rating bullets
+    (docs/rating.md) rate the training stages' facility energy per 10^21 FLOP when every training stage's
+    compute is known (estimates from FLOPs), and ``inference``'s Wh per 1,000 queries; otherwise they say
+    "not rated" and why (:mod:`fmfootprint.report.rating`).
 
     References
     ----------
@@ -203,6 +213,7 @@ def model_card(
         )
     total = sum_stages("total", stages)
     training = sum_stages("training", training_stages)
+    ratings = card_ratings(stages, training, training_flops(source, stage), inference)
     emissions_g = training.co2e_operational_kg * G_PER_KG
     compute_region = (
         compute_region.strip()
@@ -235,6 +246,7 @@ def model_card(
         compute_region=compute_region,
         parts=_parts(runs),
         not_measured=not_measured,
+        ratings=ratings.lines(),
     )
     return ModelCardReport(
         metadata=metadata,
@@ -247,6 +259,7 @@ def model_card(
         cloud_provider=cloud_provider,
         compute_region=compute_region,
         not_measured=not_measured,
+        ratings=ratings,
     )
 
 

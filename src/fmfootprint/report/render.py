@@ -231,6 +231,7 @@ def render_section(
     compute_region: str | None,
     parts: str | None = None,
     not_measured: Sequence[str] = (),
+    ratings: Sequence[str] = (),
 ) -> str:
     """The body of the "Environmental Impact" section (without its heading).
 
@@ -251,6 +252,8 @@ def render_section(
     not_measured : sequence of str
         Parts of measured runs that were not measured at all (a card published with ``--allow-partial``):
         stated in a bullet, and the carbon figures are marked partial.
+    ratings : sequence of str
+        Energy-rating bullets (:meth:`fmfootprint.report.rating.CardRatings.lines`), after the method.
     """
     hardware = escape_markdown(hardware) if hardware else None
     cloud_provider = escape_markdown(cloud_provider) if cloud_provider else None
@@ -295,6 +298,7 @@ def render_section(
         f"- **Grid carbon intensity:** {intensity_text}",
         f"- **Method:** {_method_text(training.method, parts)}",
         f"- **Uncertainty:** {_uncertainty_text(training)}",
+        *ratings,
     ]
     if not_measured:
         bullets.insert(4, f"- **Not measured:** {escape_markdown('; '.join(not_measured))}")
