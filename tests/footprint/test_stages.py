@@ -203,3 +203,21 @@ def test_a_sum_is_an_input_error_or_finite_and_bracketed(parts: list[StageFootpr
     assert low <= total.energy_kwh * (1 + 1e-12)
     assert total.energy_kwh <= high * (1 + 1e-12)
     assert total.method in ("measured", "estimated", MIXED)
+
+
+def test_a_sum_across_regions_never_mixes_intensity_bases() -> None:
+    """Issue 15: a merged total refuses lifecycle + direct intensities, naming both records and bases."""
+    from fmfootprint.footprint.estimate import estimate
+
+    direct = estimate(gpu="H100", gpus=8, hours=10, region="US-IA", intensity_source="catalog")
+    lifecycle_fr = estimate(gpu="H100", gpus=8, hours=10, region="FR").to_stage("evaluation")
+    with pytest.raises(FootprintInputError) as raised:
+        sum_stages("total", [direct.to_stage("final"), lifecycle_fr])
+    message = str(raised.value)
+    assert "final (US-IA) is direct" in message
+    assert "evaluation (FR) is lifecycle" in message
+    lifecycle_ia = estimate(gpu="H100", gpus=8, hours=10, region="US-IA").to_stage("final")
+    total = sum_stages("total", [lifecycle_ia, lifecycle_fr])  # one basis: summed
+    assert total.co2e_kg == pytest.approx(lifecycle_ia.co2e_kg + lifecycle_fr.co2e_kg)
+    given = estimate(gpu="H100", gpus=8, hours=10, grid_intensity=300.0).to_stage("evaluation")
+    assert sum_stages("total", [direct.to_stage("final"), given]).records == 2  # a given value has no basis

@@ -17,6 +17,7 @@ from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Protocol, runtime_checkable
 
 from fmfootprint import _validate
+from fmfootprint.catalog.basis import basis_of_source, require_one_basis
 from fmfootprint.errors import FootprintInputError, UnknownNameError
 
 __all__ = [
@@ -364,7 +365,10 @@ def sum_stages(stage: str, records: Sequence[StageFootprint]) -> StageFootprint:
     Raises
     ------
     FootprintInputError
-        No records, or a sum too large for a float (one line).
+        No records, a sum too large for a float (one line), or records whose grid intensities have
+        different bases (lifecycle and direct, read from ``grid_intensity_source`` by
+        :func:`fmfootprint.catalog.basis.basis_of_source`): the message names the two records and their
+        bases (issue 15: a merged total never mixes bases).
 
     Notes
     -----
@@ -377,6 +381,14 @@ def sum_stages(stage: str, records: Sequence[StageFootprint]) -> StageFootprint:
         raise FootprintInputError(f"stage {stage!r} has no runs or estimates")
     if len(parts) == 1 and parts[0].stage == stage:
         return parts[0]
+    require_one_basis(
+        (
+            (f"{p.stage} ({p.region or 'no region'})", basis_of_source(p.grid_intensity_source))
+            for p in parts
+            if p.grid_intensity_source is not None
+        ),
+        what=f"sum the {stage} stage",
+    )
     methods = {_base_method(p.method) for p in parts}
     gpus = [p.gpus for p in parts if p.gpus is not None]
     ranges: dict[str, tuple[float, float]] = {}
