@@ -163,15 +163,8 @@ def run(args: argparse.Namespace) -> int:
     citation = None
     if args.cite:
         from fmfootprint.catalog.grid import get_region
-        from fmfootprint.errors import FootprintInputError
-        from fmfootprint.planning.cite import _AUTHORS, cite_plan
-        from fmfootprint.scaling.published import PUBLISHED
+        from fmfootprint.planning.cite import cite_plan
 
-        if result.law in PUBLISHED and not result.law.startswith(tuple(_AUTHORS)):
-            raise FootprintInputError(
-                f"--cite knows the sources of {', '.join(_AUTHORS)} and of fitted laws, not yet of law "
-                f"{result.law!r}; cite {PUBLISHED[result.law].citation} ({PUBLISHED[result.law].url})"
-            )
         region = result.footprint.region if result.footprint is not None else None
         citation = cite_plan(result, region_name=get_region(region).name if region else None)
     if args.json:
