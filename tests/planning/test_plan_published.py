@@ -74,3 +74,13 @@ def test_the_chinchilla_only_planners_refuse_other_forms_by_name() -> None:
     assert resolve_law("krajewski2024-dense").alpha == 0.126
     with pytest.raises(FootprintInputError, match="'llama3' is not of the form E \\+ A/N\\^alpha"):
         resolve_law("llama3")
+
+
+def test_a_preset_object_plans_as_its_name() -> None:
+    # plan(law=get_law(name)) and plan(law=name) give the same plan, law answers included.
+    from fmfootprint.scaling.laws import get_law
+
+    by_name = plan(compute_flops=1e22, law="besiroglu2024").to_dict()
+    by_object = plan(compute_flops=1e22, law=get_law("besiroglu2024")).to_dict()
+    assert by_object == by_name
+    assert by_object["law_answers"]["law"] == "besiroglu2024"

@@ -11,13 +11,17 @@ import os
 from typing import Any
 
 from fmfootprint.errors import FootprintInputError, UnknownNameError
+from fmfootprint.scaling.laws import PRESETS, ChinchillaLaw
 from fmfootprint.scaling.published import ChinchillaForm, PublishedLaw, get_published
 
 __all__ = ["allocate_published", "law_answers", "needs_own_planner", "published_law", "refuse_mode"]
 
 
 def published_law(law: object) -> PublishedLaw | None:
-    """The published preset that ``law`` names, or None (a law object, a mapping, a file, another name)."""
+    """The published preset that ``law`` names or is (a preset's own law object), or None (another law
+    object, a mapping, a file, another name)."""
+    if isinstance(law, ChinchillaLaw) and PRESETS.get(law.name) == law:
+        law = law.name  # get_law("besiroglu2024") plans exactly as "besiroglu2024" does
     if not isinstance(law, str) or os.path.isfile(law):
         return None
     try:
