@@ -14,9 +14,10 @@ from fmfootprint.planning.carbon import suggestion_text
 from fmfootprint.planning.cite import cite_plan
 from fmfootprint.planning.equivalents import FACTORS as EQUIVALENT_FACTORS
 from fmfootprint.planning.equivalents import everyday_equivalents
-from fmfootprint.planning.labels import assumption_rows, region_rows
+from fmfootprint.planning.labels import assumption_rows, defaults_text, intensity_text, region_rows
 from fmfootprint.planning.lifetime import lifetime_choice
 from fmfootprint.planning.spread import spread_text
+from fmfootprint.report.render import escape_markdown
 from fmfootprint.scaling import allocate
 from fmfootprint.scaling.laws import DEFAULT_LAW, PRESETS, ChinchillaLaw, get_law
 from fmfootprint.units import format_count, format_number, parse_quantity
@@ -264,6 +265,14 @@ with outputs:
                 equivalent=same.text() if same is not None else None,
                 source=same.source if same is not None else None,
             )
+    # the basis and year of the grid intensity, and every site default used (issue 15)
+    said = defaults_text(footprint)
+    st.caption(
+        escape_markdown(
+            intensity_text(footprint)
+            + (f" · {said}; sources under Assumptions and sources." if said else " · no site defaults used.")
+        )
+    )
     with st.expander("Assumptions and sources"):
         st.dataframe(assumption_rows(head), hide_index=True, key="assumptions")
         st.caption("Everyday equivalents under the headlines divide by these factors (orders of magnitude):")

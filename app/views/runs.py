@@ -10,6 +10,8 @@ import streamlit as st
 
 import charts
 import ui
+from fmfootprint.catalog.basis import intensity_label
+from fmfootprint.catalog.grid import grid_defaults
 from fmfootprint.errors import FootprintInputError
 from fmfootprint.measure.log import load_run, read_samples
 from fmfootprint.measure.merge import merge_runs
@@ -100,6 +102,15 @@ else:
 totals = summary.to_dict()
 st.session_state[ui.RUN_SUMMARY] = totals
 
+
+def _grid_basis(totals: dict) -> str:
+    """The merged grid intensity's basis and year ("lifecycle, 2025"); merges never mix bases (issue 15)."""
+    source = (totals.get("sources") or {}).get("grid_intensity_g_per_kwh")
+    if not source:
+        return "–"
+    return intensity_label(str(source), grid_defaults().world_intensity_year)
+
+
 st.subheader("Totals" + (f" (merged from {len(dirs)} folders)" if len(dirs) > 1 else ""))
 c1, c2, c3, c4 = st.columns(4)
 c1.metric("Duration [h]", format_number(totals["duration_s"] / 3600.0))
@@ -114,7 +125,7 @@ d4.metric("Grid [g CO2e/kWh]", format_number(totals.get("grid_intensity_g_per_kw
 st.caption(
     escape_markdown(
         f"GPU energy method: {totals.get('gpu_energy_method', '–')} · region: {totals.get('region') or '–'}"
-        f" · PUE: {totals.get('pue') or '–'}"
+        f" · PUE: {totals.get('pue') or '–'} · grid basis: {_grid_basis(totals)}"
     )
 )
 

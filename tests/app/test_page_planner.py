@@ -291,3 +291,23 @@ def test_a_fitted_law_warns_beyond_the_runs_it_was_fitted_on(page) -> None:
     assert result.warnings == law.extrapolation_warnings(result.params, result.tokens)
     assert result.warnings[0].startswith("params ")
     assert any("above the largest fitted model (6e9)" in w.value for w in at.warning)
+
+
+def test_headline_caption_shows_the_grid_basis_and_the_site_defaults_used(page) -> None:
+    """Issue 15: the basis and year beside the intensity, and the PUE/WUE/EWIF defaults with the reason."""
+    from fmfootprint.planning.labels import defaults_text, intensity_text
+
+    at = page("planner")
+    assert not at.exception
+    expected = library_plan("accelerator_days", 1000, DEFAULT_HARDWARE).footprint
+    said = defaults_text(expected)
+    assert said is not None
+    assert said.startswith("Defaults used (US-IA has none): PUE 1.56 (")
+    captions = [c.value for c in at.caption]
+    shown = next(c for c in captions if c.startswith("Grid "))
+    assert shown.startswith(intensity_text(expected))
+    assert "(lifecycle, 2025)" in shown
+    for named in ("US-IA has none", "PUE 1.56", "WUE 1.8 L/kWh"):
+        assert named in shown
+    assert {a.name for a in expected.defaults_used()} == {"pue", "wue_l_per_kwh"}  # US-IA has its own EWIF
+    assert "EWIF" not in shown

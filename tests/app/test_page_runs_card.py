@@ -152,3 +152,16 @@ def test_card_rejects_a_huge_or_binary_readme(page) -> None:
     at.file_uploader(key="readme_upload").set_value(("README.md", b"\xff\xfe\x00\x01", "text/markdown")).run()
     assert not at.exception
     assert "not UTF-8" in at.error[0].value
+
+
+def test_runs_page_shows_the_basis_of_the_merged_grid_intensity(page) -> None:
+    """Issue 15: the merged "Grid" metric's basis and year beside it."""
+    from fmfootprint.catalog.basis import intensity_label
+    from fmfootprint.catalog.grid import grid_defaults
+
+    at = page("runs", local_paths=True)
+    at.text_area(key="run_dirs_text").set_value(f"{NODE0}\n{NODE1}\n").run()
+    assert not at.exception
+    source = merge_runs([NODE0, NODE1]).to_dict()["sources"].get("grid_intensity_g_per_kwh")
+    label = intensity_label(source, grid_defaults().world_intensity_year) if source else "–"
+    assert any(f"grid basis: {label}" in c.value for c in at.caption)

@@ -12,10 +12,20 @@ from typing import TYPE_CHECKING
 from fmfootprint.units import G_PER_KG, format_number
 
 if TYPE_CHECKING:
+    from fmfootprint.footprint.estimate import Estimate
     from fmfootprint.planning.plan import Plan
     from fmfootprint.planning.regions import RegionComparison
 
-__all__ = ["ASSUMPTION_LABELS", "BUDGET_NAMES", "REGION_COLUMNS", "assumption_rows", "region_rows"]
+__all__ = [
+    "ASSUMPTION_LABELS",
+    "BUDGET_NAMES",
+    "REGION_COLUMNS",
+    "SITE_LABELS",
+    "assumption_rows",
+    "defaults_text",
+    "intensity_text",
+    "region_rows",
+]
 
 ASSUMPTION_LABELS: dict[str, str] = {
     "gpu": "Accelerator",
@@ -62,6 +72,53 @@ REGION_COLUMNS: tuple[str, ...] = (
     "Water [m³]",
 )
 """Columns of :func:`region_rows`, in order."""
+
+
+SITE_LABELS: dict[str, str] = {
+    "pue": "PUE",
+    "grid_intensity_g_per_kwh": "grid intensity",
+    "wue_l_per_kwh": "WUE",
+    "ewif_l_per_kwh": "EWIF",
+}
+"""Site factor name → its short name in a "defaults used" line."""
+
+
+def _short_source(source: str) -> str:
+    """The cited work of a default's source, without the ``default (...)`` reason and the range note."""
+    rest = source.split("): ", 1)[1] if source.startswith("default (") and "): " in source else source
+    text = rest.split(";")[0].split(": ")[0].split(", as ")[0].strip()
+    while text.count("(") > text.count(")"):  # a bracket the cut left open
+        text = text[: text.rfind("(")].strip()
+    return text
+
+
+def intensity_text(estimate: Estimate) -> str:
+    """The grid intensity with its basis and year: ``"Grid 501 g CO2e/kWh (lifecycle, 2025)"``."""
+    from fmfootprint.catalog.basis import intensity_label
+    from fmfootprint.catalog.grid import grid_defaults
+
+    cited = next((a.source for a in estimate.assumptions if a.name == "grid_intensity_g_per_kwh"), "given")
+    label = intensity_label(cited, grid_defaults().world_intensity_year)
+    return f"Grid {format_number(estimate.grid_intensity_g_per_kwh, digits=4)} g CO2e/kWh ({label})"
+
+
+def defaults_text(estimate: Estimate) -> str | None:
+    """The site defaults an estimate used, with why and their sources; None when the site had every factor.
+
+    ``"Defaults used (DE has none): PUE 1.56 (Uptime Institute ...), WUE 1.8 L/kWh (Shehabi et al. ...)"``
+    (issue 15: every default said where the answer is shown). Reads
+    :meth:`fmfootprint.footprint.estimate.Estimate.defaults_used`.
+    """
+    defaults = estimate.defaults_used()
+    if not defaults:
+        return None
+    named = []
+    for a in defaults:
+        unit = "" if a.unit in ("", "-") else f" {a.unit.split(' ')[0]}"
+        value = "–" if a.value is None else format_number(a.value, digits=4)
+        named.append(f"{SITE_LABELS.get(a.name, a.name)} {value}{unit} ({_short_source(a.source)})")
+    where = f"{estimate.region} has none" if estimate.region else "no region given"
+    return f"Defaults used ({where}): " + ", ".join(named)
 
 
 def _value(value: object) -> str:
