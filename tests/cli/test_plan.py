@@ -301,3 +301,18 @@ def test_cli_plan_with_a_fitted_law_warns_beyond_the_runs_it_was_fitted_on(capsy
     assert all(text in out for text in warnings)  # the text output lists every warning
     code, _, err = _run(capsys, "plan", "--compute", "1e23", "--law-file", str(law_file), "--json")
     assert err.count("warning: ") == len(warnings)
+
+
+def test_cli_plan_text_says_the_site_defaults_used_and_why(capsys) -> None:
+    """Issue 15: the plan's text names the PUE/WUE/EWIF defaults when the site has none."""
+    argv = ("plan", "--accelerator-days", "100", "--gpu", "H100", "--gpus", "8", "--mfu", "0.4")
+    code, out, _ = _run(capsys, *argv, "--region", "DE")
+    assert code == 0
+    line = next(row for row in out.splitlines() if "defaults used" in row)
+    assert "DE has none: PUE 1.56 (Uptime Institute" in line
+    assert "WUE 1.8 L/kWh" in line
+    assert "EWIF 4.472 L/kWh (Europe default" in line  # the continent's factor, not another country's
+    code, out, _ = _run(capsys, *argv, "--region", "gcp:europe-west1")  # Google publishes its PUE
+    line = next(row for row in out.splitlines() if "defaults used" in row)
+    assert "PUE" not in line
+    assert "WUE 1.8 L/kWh" in line

@@ -199,6 +199,7 @@ def _print_plan(result: Plan) -> None:
     from fmfootprint.catalog.grid import get_region
     from fmfootprint.planning.budgets import BUDGET_KINDS
     from fmfootprint.planning.equivalents import everyday_equivalents
+    from fmfootprint.planning.labels import defaults_text
     from fmfootprint.planning.spread import spread_text
     from fmfootprint.scaling.published import PUBLISHED
     from fmfootprint.units import format_count, format_number
@@ -267,6 +268,10 @@ def _print_plan(result: Plan) -> None:
             where_from, _, cited = grid.source.partition(": ")
             dataset = cited.split(";")[0].split(",")[0][:70]
             rows["  grid intensity"] = f"{format_number(grid.value)} gCO2e/kWh, {where_from}: {dataset}"
+        said = defaults_text(footprint)  # every site default used, and why (issue 15)
+        rows["  defaults used"] = (
+            said.removeprefix("Defaults used (").replace("): ", ": ", 1) if said else "none"
+        )
         for item in everyday_equivalents(footprint.co2e_kg, footprint.energy_kwh, footprint.water_l):
             rows[f"  {_EVERYDAY[item.quantity]} ≈"] = f"{format_number(item.amount)} {item.unit}"
         print()
