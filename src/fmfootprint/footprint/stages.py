@@ -30,6 +30,7 @@ __all__ = [
     "StageFootprint",
     "Staged",
     "check_stage",
+    "cited_work",
     "sum_stages",
 ]
 
@@ -115,6 +116,10 @@ class StageFootprint:
         are point values (measurements). :meth:`bounds` reads a figure without a range as exact.
     records : int
         How many runs or estimates were combined.
+    site_defaults : mapping
+        ``{factor: source}`` for the site factors (``pue``, ``grid_intensity_g_per_kwh``,
+        ``wue_l_per_kwh``, ``ewif_l_per_kwh``) that came from a default because the site has none
+        (:meth:`fmfootprint.footprint.estimate.Estimate.defaults_used`); the model card names them.
     """
 
     stage: str
@@ -134,6 +139,7 @@ class StageFootprint:
     gpus: int | None = None
     ranges: Mapping[str, tuple[float, float]] = field(default_factory=dict)
     records: int = 1
+    site_defaults: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if not str(self.method).strip():
@@ -193,6 +199,7 @@ class StageFootprint:
         data = asdict(self)
         data["co2e_kg"] = self.co2e_kg
         data["ranges"] = {key: [low, high] for key, (low, high) in self.ranges.items()}
+        data["site_defaults"] = dict(self.site_defaults)
         return data
 
     @classmethod
@@ -260,6 +267,7 @@ class StageFootprint:
             gpus=_validate.positive_int("gpus", gpus) if gpus and not isinstance(gpus, list) else None,
             ranges=_read_ranges(data.get("ranges")),
             records=_validate.positive_int("records", data.get("records") or 1),
+            site_defaults=_site_defaults(data),
         )
 
 
@@ -281,6 +289,29 @@ def _intensity_source(data: Mapping[str, Any]) -> str | None:
         ):
             return str(entry["source"])
     return None
+
+
+def _site_defaults(data: Mapping[str, Any]) -> dict[str, str]:
+    """A stage's ``site_defaults``, or those an ``estimate --json`` names (``defaults_used``, sources)."""
+    given = data.get("site_defaults")
+    if isinstance(given, Mapping):
+        return {str(k): str(v) for k, v in given.items()}
+    names = data.get("defaults_used")
+    if not isinstance(names, list):
+        return {}
+    sources = {
+        e.get("name"): str(e.get("source")) for e in data.get("assumptions") or () if isinstance(e, Mapping)
+    }
+    return {str(name): sources.get(name, "default") for name in names}
+
+
+def cited_work(source: str) -> str:
+    """A default's source without its ``default (...)`` reason and range note: the cited work alone."""
+    rest = source.split("): ", 1)[1] if source.startswith("default (") and "): " in source else source
+    text = rest.split(";")[0].split(": ")[0].split(", as ")[0].strip()
+    while text.count("(") > text.count(")"):  # a bracket the cut left open
+        text = text[: text.rfind("(")].strip()
+    return text
 
 
 def _read_ranges(ranges: Any) -> dict[str, tuple[float, float]]:
@@ -414,4 +445,5 @@ def sum_stages(stage: str, records: Sequence[StageFootprint]) -> StageFootprint:
         gpus=max(gpus) if gpus else None,
         ranges=ranges,
         records=sum(p.records for p in parts),
+        site_defaults={k: v for p in reversed(parts) for k, v in p.site_defaults.items()},
     )

@@ -83,15 +83,6 @@ SITE_LABELS: dict[str, str] = {
 """Site factor name → its short name in a "defaults used" line."""
 
 
-def _short_source(source: str) -> str:
-    """The cited work of a default's source, without the ``default (...)`` reason and the range note."""
-    rest = source.split("): ", 1)[1] if source.startswith("default (") and "): " in source else source
-    text = rest.split(";")[0].split(": ")[0].split(", as ")[0].strip()
-    while text.count("(") > text.count(")"):  # a bracket the cut left open
-        text = text[: text.rfind("(")].strip()
-    return text
-
-
 def intensity_text(estimate: Estimate) -> str:
     """The grid intensity with its basis and year: ``"Grid 501 g CO2e/kWh (lifecycle, 2025)"``."""
     from fmfootprint.catalog.basis import intensity_label
@@ -109,6 +100,8 @@ def defaults_text(estimate: Estimate) -> str | None:
     (issue 15: every default said where the answer is shown). Reads
     :meth:`fmfootprint.footprint.estimate.Estimate.defaults_used`.
     """
+    from fmfootprint.footprint.stages import cited_work
+
     defaults = estimate.defaults_used()
     if not defaults:
         return None
@@ -116,7 +109,7 @@ def defaults_text(estimate: Estimate) -> str | None:
     for a in defaults:
         unit = "" if a.unit in ("", "-") else f" {a.unit.split(' ')[0]}"
         value = "–" if a.value is None else format_number(a.value, digits=4)
-        named.append(f"{SITE_LABELS.get(a.name, a.name)} {value}{unit} ({_short_source(a.source)})")
+        named.append(f"{SITE_LABELS.get(a.name, a.name)} {value}{unit} ({cited_work(a.source)})")
     where = f"{estimate.region} has none" if estimate.region else "no region given"
     return f"Defaults used ({where}): " + ", ".join(named)
 

@@ -93,9 +93,35 @@ def by_stage(stages: Sequence[StageFootprint], text_of: Callable[[StageFootprint
 def _intensity_text(stage: StageFootprint) -> str | None:
     if stage.grid_intensity_g_per_kwh is None:
         return _VARIES if stage.records > 1 else None
-    text = f"{format_number(stage.grid_intensity_g_per_kwh)} gCO2eq/kWh, location-based"
+    from fmfootprint.catalog.basis import intensity_label
+    from fmfootprint.catalog.grid import grid_defaults
+
     source = stage.grid_intensity_source
+    basis = f" ({intensity_label(source, grid_defaults().world_intensity_year)})" if source else ""
+    text = f"{format_number(stage.grid_intensity_g_per_kwh)} gCO2eq/kWh, location-based{basis}"
     return text + (f" (source: {escape_markdown(source)})" if source else "")
+
+
+_DEFAULT_NAMES = {
+    "pue": "PUE",
+    "grid_intensity_g_per_kwh": "grid intensity (world)",
+    "wue_l_per_kwh": "WUE",
+    "ewif_l_per_kwh": "EWIF",
+}
+
+
+def _defaults_text(stage: StageFootprint) -> str | None:
+    """The site defaults a stage used, the site having none (issue 15), with the works they cite."""
+    from fmfootprint.footprint.stages import cited_work
+
+    used = dict(stage.site_defaults)
+    source = stage.grid_intensity_source or ""
+    if source.startswith("default"):
+        used.setdefault("grid_intensity_g_per_kwh", source)
+    if not used:
+        return None
+    named = [f"{_DEFAULT_NAMES.get(k, k)} ({escape_markdown(cited_work(v))})" for k, v in used.items()]
+    return ", ".join(named) + " — the site has no value of its own"
 
 
 def _pue_text(stage: StageFootprint) -> str | None:
@@ -271,6 +297,12 @@ def render_section(
     training_stages = [s for s in stages if s.stage in TRAINING_STAGES]
     intensity_text = by_stage(training_stages, _intensity_text) or "unknown"
     pue_text = by_stage(training_stages, _pue_text) or "unknown"
+    said = [(s.stage, text) for s in stages if (text := _defaults_text(s)) is not None]
+    defaults_text = (
+        said[0][1]
+        if len(said) == len(stages) and len({t for _, t in said}) == 1
+        else "; ".join(f"{t} ({name})" for name, t in said)
+    )
     embodied = (
         f"{format_mass_kg(training.co2e_embodied_kg)} CO2eq (manufacturing of the hardware, amortised over "
         "its lifetime; not included in Carbon Emitted)"
@@ -296,6 +328,7 @@ def render_section(
         f"- **Water consumed:** {water}",
         f"- **PUE:** {pue_text}",
         f"- **Grid carbon intensity:** {intensity_text}",
+        *([f"- **Site defaults used:** {defaults_text}"] if defaults_text else []),
         f"- **Method:** {_method_text(training.method, parts)}",
         f"- **Uncertainty:** {_uncertainty_text(training)}",
         *ratings,
