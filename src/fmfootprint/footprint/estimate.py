@@ -208,6 +208,7 @@ class Estimate:
             gpu=self.gpu,
             gpus=self.gpus,
             ranges={key: self.ranges[key] for key in kept if key in self.ranges},
+            site_defaults={a.name: a.source for a in self.defaults_used()},
         )
 
 

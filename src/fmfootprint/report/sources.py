@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -98,8 +97,7 @@ def _records(source: Any, stage: str | None, runs: list[RunSummary] | None) -> l
     if isinstance(source, StageFootprint):
         return [source]
     if isinstance(source, Estimate):  # with the site defaults it used (issue 15: the card names them)
-        used = {a.name: a.source for a in source.defaults_used()}
-        return [replace(source.to_stage(stage or "final"), site_defaults=used)]
+        return [source.to_stage(stage or "final")]
     if isinstance(source, RunSummary):
         return [_run(source, stage, runs)]
     if isinstance(source, Lifecycle):
