@@ -1,12 +1,12 @@
-"""Helpers shared by the verbs: JSON exactly as ``to_dict()`` gives it, aligned text, and the argparse type
-of a random seed."""
+"""Helpers shared by the verbs: JSON exactly as ``to_dict()`` gives it, aligned text, and the argparse types
+of a quantity and of a random seed."""
 
 from __future__ import annotations
 
 import argparse
 import json
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, TextIO
 
 
@@ -40,3 +40,24 @@ def seed(text: str) -> int:
     if value < 0:
         raise argparse.ArgumentTypeError(f"must be a whole number >= 0, got {text!r}")
     return value
+
+
+def quantity_type(name: str, *, allow_zero: bool = False) -> Callable[[str], float]:
+    """An argparse type reading a number as a person types it (``2.5T``, ``70B``, ``1e24``, ``1,000``).
+
+    Text that is no number is a one-line usage error with the library's message; a number out of range
+    (negative, zero, nan, inf) goes through, so that the library names the bad value where it checks it.
+    """
+
+    def parse(text: str) -> float:
+        from fmfootprint.units import parse_quantity
+
+        try:
+            return parse_quantity(name, text, allow_zero=allow_zero)
+        except ValueError as exc:
+            try:
+                return float(text)
+            except ValueError:
+                raise argparse.ArgumentTypeError(str(exc)) from None
+
+    return parse

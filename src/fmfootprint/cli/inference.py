@@ -7,7 +7,7 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-from fmfootprint.cli._output import print_json, print_table
+from fmfootprint.cli._output import print_json, print_table, quantity_type
 
 # (JSON key, label, unit) of the rows of the text table.
 _ROWS = (
@@ -30,21 +30,9 @@ LIBRARY_NAMES = {
 
 
 def quantity(name: str) -> Callable[[str], float]:
-    """An argparse type reading ``70e9``, ``70B`` or ``1,000`` (:func:`fmfootprint.units.parse_quantity`);
-    a value out of range goes through, so that the library names it."""
-
-    def parse(text: str) -> float:
-        from fmfootprint.units import parse_quantity
-
-        try:
-            return parse_quantity(name, text, allow_zero=True)
-        except ValueError as exc:
-            try:
-                return float(text)
-            except ValueError:
-                raise argparse.ArgumentTypeError(str(exc)) from None
-
-    return parse
+    """An argparse type reading ``70e9``, ``70B`` or ``1,000``; zero allowed, a value out of range goes
+    through, so that the library names it."""
+    return quantity_type(name, allow_zero=True)
 
 
 def _batch(text: str) -> int | str:

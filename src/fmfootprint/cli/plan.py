@@ -8,10 +8,9 @@ Parses and prints only; :func:`fmfootprint.planning.plan` and
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from fmfootprint.cli._output import print_json
+from fmfootprint.cli._output import print_json, quantity_type
 from fmfootprint.cli._region_args import add_intensity_arguments
 
 if TYPE_CHECKING:
@@ -40,25 +39,7 @@ _HARDWARE = ("gpu", "gpus", "mfu", "region", "data_year", "intensity_source")
 _EVERYDAY = {"co2e_kg": "carbon", "energy_kwh": "energy", "water_l": "water"}
 
 
-def _quantity(name: str, *, allow_zero: bool = False) -> Callable[[str], float]:
-    """An argparse type reading a number as a person types it (``2.5T``, ``1e24``, ``1,000``).
-
-    Text that is no number is a one-line usage error with the library's message; a number out of range
-    (negative, zero, nan, inf) goes through, so that the library names the bad value where it checks it.
-    """
-
-    def parse(text: str) -> float:
-        from fmfootprint.units import parse_quantity
-
-        try:
-            return parse_quantity(name, text, allow_zero=allow_zero)
-        except ValueError as exc:
-            try:
-                return float(text)
-            except ValueError:
-                raise argparse.ArgumentTypeError(str(exc)) from None
-
-    return parse
+_quantity = quantity_type
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
