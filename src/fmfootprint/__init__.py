@@ -6,8 +6,9 @@ The public API is re-exported here lazily, so that ``import fmfootprint`` stays 
 
 from __future__ import annotations
 
-import importlib
 from typing import Any
+
+from fmfootprint._lazy import load_export
 
 __version__ = "0.1.0"
 
@@ -52,10 +53,7 @@ __all__ = ["__version__", *_EXPORTS]
 
 
 def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'fmfootprint' has no attribute {name!r}")
-    return getattr(importlib.import_module(module), name)
+    return load_export(__name__, _EXPORTS, name)
 
 
 def __dir__() -> list[str]:

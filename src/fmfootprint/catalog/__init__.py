@@ -6,8 +6,9 @@ data.
 
 from __future__ import annotations
 
-import importlib
 from typing import Any
+
+from fmfootprint._lazy import load_export
 
 _EXPORTS: dict[str, str] = {
     "GridDefaults": "fmfootprint.catalog.grid",
@@ -26,7 +27,4 @@ __all__ = sorted(_EXPORTS)
 
 
 def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'fmfootprint.catalog' has no attribute {name!r}")
-    return getattr(importlib.import_module(module), name)
+    return load_export(__name__, _EXPORTS, name)

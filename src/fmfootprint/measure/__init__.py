@@ -6,8 +6,9 @@ Public API: :class:`Tracker`, :class:`RunSummary`, :func:`summarize`, :func:`loa
 
 from __future__ import annotations
 
-import importlib
 from typing import Any
+
+from fmfootprint._lazy import load_export
 
 _EXPORTS = {
     "Tracker": "fmfootprint.measure.tracker",
@@ -23,7 +24,4 @@ __all__ = list(_EXPORTS)
 
 
 def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'fmfootprint.measure' has no attribute {name!r}")
-    return getattr(importlib.import_module(module), name)
+    return load_export(__name__, _EXPORTS, name)

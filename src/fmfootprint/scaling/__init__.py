@@ -9,10 +9,11 @@ The names below are re-exported lazily, so that importing one submodule (``fmfoo
 
 from __future__ import annotations
 
-import importlib
 import sys
 import types
 from typing import TYPE_CHECKING, Any
+
+from fmfootprint._lazy import load_export
 
 if TYPE_CHECKING:
     from fmfootprint.scaling.allocate import (
@@ -87,10 +88,7 @@ __all__ = [
 
 
 def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'fmfootprint.scaling' has no attribute {name!r}")
-    return getattr(importlib.import_module(module), name)
+    return load_export(__name__, _EXPORTS, name)
 
 
 def __dir__() -> list[str]:

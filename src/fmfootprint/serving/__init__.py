@@ -12,8 +12,9 @@ Names are re-exported lazily so that importing the package stays cheap.
 
 from __future__ import annotations
 
-import importlib
 from typing import Any
+
+from fmfootprint._lazy import load_export
 
 _EXPORTS: dict[str, str] = {
     "inference": "fmfootprint.serving.query",
@@ -29,10 +30,7 @@ __all__ = sorted(_EXPORTS)
 
 
 def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'fmfootprint.serving' has no attribute {name!r}")
-    return getattr(importlib.import_module(module), name)
+    return load_export(__name__, _EXPORTS, name)
 
 
 def __dir__() -> list[str]:
