@@ -6,9 +6,11 @@ The public API is re-exported here lazily, so that ``import fmfootprint`` stays 
 
 from __future__ import annotations
 
-from typing import Any
-
 from fmfootprint._lazy import load_export
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only: importing typing costs the command-line start milliseconds
+    from typing import Any
 
 __version__ = "0.1.0"
 

@@ -4,8 +4,11 @@ that importing the package stays cheap (``fmfootprint --help`` imports no numpy)
 from __future__ import annotations
 
 import importlib
-from collections.abc import Mapping
-from typing import Any
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only: importing typing costs the command-line start milliseconds
+    from collections.abc import Mapping
+    from typing import Any
 
 __all__ = ["load_export"]
 

@@ -6,9 +6,11 @@ Public API: :class:`Tracker`, :class:`RunSummary`, :func:`summarize`, :func:`loa
 
 from __future__ import annotations
 
-from typing import Any
-
 from fmfootprint._lazy import load_export
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only: importing typing costs the command-line start milliseconds
+    from typing import Any
 
 _EXPORTS = {
     "Tracker": "fmfootprint.measure.tracker",

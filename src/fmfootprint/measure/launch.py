@@ -7,10 +7,9 @@ typed alone. So:
   SIGXFSZ back to their defaults (Python ignores them). Without a terminal it is started with
   ``posix_spawnp`` (no ``subprocess`` import before it, so it starts sooner). When the tracker's standard
   input is the terminal and the tracker is in its foreground, CMD's group becomes the terminal's
-  foreground group, set by CMD itself between ``fork`` and ``exec`` (``subprocess`` with a ``preexec_fn``;
-  ``SIGTTOU`` ignored for that call, as job-control shells do), so it holds the terminal before its first
-  instruction, and by the tracker too. Interactive
-  programs (``input()``, ``pdb``, a password prompt) read the terminal instead of stopping on
+  foreground group, set by CMD itself between ``fork`` and ``exec`` (``SIGTTOU`` ignored for that call,
+  as job-control shells do), so it holds the terminal before its first instruction, and by the tracker
+  too. Interactive programs (``input()``, ``pdb``, a password prompt) read the terminal instead of stopping on
   ``SIGTTIN``, and Ctrl-C, Ctrl-\\ and a window resize reach CMD's group once, straight from the
   terminal. When CMD ends the tracker takes the foreground back.
 - SIGINT, SIGTERM, SIGHUP (the terminal closed, the SSH link dropped), SIGQUIT, SIGUSR1 and SIGUSR2 sent
@@ -21,24 +20,26 @@ typed alone. So:
 - The exit status is CMD's, or 128 + N when signal N ended it (as a shell reports it):
   :func:`exit_status`.
 
-This module imports only the standard library (and the project's error types): it runs before anything
-else of the tracker. So does :func:`check_interval`, the one option check ``track`` needs before it
-launches the command.
+This module imports only ``os``, ``sys`` and ``_signal`` (the C module under :mod:`signal`, without its
+enum wrappers, whose import alone costs about as much as the launch): it runs before anything else of the
+tracker, so that the command starts within a few milliseconds of the tracker's own start. So does
+:func:`check_interval`, the one option check ``track`` needs before it launches the command (it imports
+the validators when called).
 """
 
 from __future__ import annotations
 
-import contextlib
 import os
-import signal
 import sys
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
-from types import FrameType
-from typing import Any
 
-from fmfootprint import _validate
-from fmfootprint.errors import FootprintInputError
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only: ``typing`` and ``collections.abc`` would cost milliseconds here
+    import signal as _signal  # the same functions and numbers, typed
+    from collections.abc import Sequence
+    from types import FrameType
+    from typing import Any
+else:
+    import _signal
 
 __all__ = [
     "FORWARDED",
@@ -57,6 +58,9 @@ MAX_INTERVAL_S = 3600.0  # a kill loses at most one interval: at most an hour
 
 def check_interval(interval_s: Any) -> float:
     """The sampling interval [s], checked: a number from 0.1 s to 1 h (else FootprintInputError)."""
+    from fmfootprint import _validate
+    from fmfootprint.errors import FootprintInputError
+
     value = _validate.as_float("interval_s", interval_s)
     if not MIN_INTERVAL_S <= value <= MAX_INTERVAL_S:
         raise FootprintInputError(
@@ -66,14 +70,17 @@ def check_interval(interval_s: Any) -> float:
     return value
 
 
-FORWARDED: tuple[signal.Signals, ...] = (
-    signal.SIGINT,
-    signal.SIGTERM,
-    signal.SIGHUP,
-    signal.SIGQUIT,
-    signal.SIGUSR1,
-    signal.SIGUSR2,
+FORWARDED: tuple[int, ...] = (
+    _signal.SIGINT,
+    _signal.SIGTERM,
+    _signal.SIGHUP,
+    _signal.SIGQUIT,
+    _signal.SIGUSR1,
+    _signal.SIGUSR2,
 )
+"""Signal numbers forwarded to the command's process group."""
+
+_DEFAULTED = (_signal.SIGPIPE, _signal.SIGXFSZ)  # ignored by Python, back to their defaults for the command
 
 
 def exit_status(returncode: int) -> int:
@@ -106,22 +113,15 @@ def _terminal() -> int | None:
     return None
 
 
-@contextmanager
-def _ttou_ignored() -> Iterator[None]:
-    """``tcsetpgrp`` from a background group raises SIGTTOU, which would stop us: ignore it meanwhile."""
-    previous = signal.signal(signal.SIGTTOU, signal.SIG_IGN)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTTOU, previous)
-
-
 def _give_terminal(fd: int, pgid: int) -> bool:
+    """``tcsetpgrp``, with SIGTTOU ignored meanwhile (from a background group it would stop us)."""
+    previous = _signal.signal(_signal.SIGTTOU, _signal.SIG_IGN)
     try:
-        with _ttou_ignored():
-            os.tcsetpgrp(fd, pgid)
+        os.tcsetpgrp(fd, pgid)
     except OSError:  # the terminal was closed (SIGHUP), or the group is gone
         return False
+    finally:
+        _signal.signal(_signal.SIGTTOU, previous)
     return True
 
 
@@ -134,7 +134,6 @@ class Child:
         self.returncode: int | None = None
         self.forwarded: list[int] = []  # signal numbers forwarded, in order
         self.pending: list[int] = []  # received before the command existed; forwarded once it does
-        self.popen: Any = None  # the subprocess.Popen of the terminal path (we reap it ourselves)
         self._previous: dict[int, object] = {}
 
     def _forward(self, signum: int, frame: FrameType | None) -> None:
@@ -148,15 +147,17 @@ class Child:
         except ProcessLookupError:  # the group is gone (the command ended and was reaped meanwhile)
             return
         except PermissionError:  # the command changed its user: reach it alone
-            with contextlib.suppress(OSError):
+            try:
                 os.kill(self.pid, signum)
+            except OSError:
+                return
         self.forwarded.append(signum)
 
     def forward_signals(self) -> None:
         """Forward :data:`FORWARDED` to the command's group until :meth:`wait` returns (installed by
         :func:`launch` before the command starts, so that none is lost and none stops the tracker)."""
         for sig in FORWARDED:
-            self._previous[sig] = signal.signal(sig, self._forward)
+            self._previous[sig] = _signal.signal(sig, self._forward)
 
     def _started(self, pid: int) -> None:
         self.pid = pid
@@ -166,7 +167,7 @@ class Child:
 
     def _restore(self) -> None:
         for number, handler in self._previous.items():
-            signal.signal(number, handler)  # type: ignore[arg-type]
+            _signal.signal(number, handler)  # type: ignore[arg-type]
         self._previous.clear()
 
     def wait(self) -> int:
@@ -178,8 +179,6 @@ class Child:
                     self._suspended()
                     continue
                 self.returncode = os.waitstatus_to_exitcode(status)
-                if self.popen is not None:
-                    self.popen.returncode = self.returncode  # reaped here: Popen must not wait again
         finally:
             self._restore()
             if self.terminal is not None:
@@ -191,34 +190,53 @@ class Child:
         if self.terminal is None:
             return  # no terminal: someone else stopped it and will continue it
         _give_terminal(self.terminal, os.getpgrp())
-        os.kill(os.getpid(), signal.SIGSTOP)
+        os.kill(os.getpid(), _signal.SIGSTOP)
         # continued (``fg``): give the terminal back and continue the command
         _give_terminal(self.terminal, self.pid)
-        with contextlib.suppress(ProcessLookupError):  # it ended meanwhile; waitpid reports it
-            os.killpg(self.pid, signal.SIGCONT)
+        try:
+            os.killpg(self.pid, _signal.SIGCONT)
+        except ProcessLookupError:  # it ended meanwhile; waitpid reports it
+            return
 
 
-def _foreground_in_child(fd: int) -> Callable[[], None]:
-    def take() -> None:  # runs in the child between fork and exec, single-threaded
-        signal.signal(signal.SIGTTOU, signal.SIG_IGN)
-        with contextlib.suppress(OSError):  # the terminal went away: the command runs in the background
-            os.tcsetpgrp(fd, os.getpgrp())
-        signal.signal(signal.SIGTTOU, signal.SIG_DFL)
+def _spawn_for_terminal(argv: list[str], fd: int) -> int:
+    """``fork`` and ``exec`` ``argv`` in its own group, which takes the terminal ``fd`` before ``exec``.
 
-    return take
-
-
-def _spawn_for_terminal(argv: list[str], fd: int) -> Any:
-    import subprocess  # only here: the fork path, which can run code in the child before exec
-
-    take = _foreground_in_child(fd)
-
-    def own_group_then_terminal() -> None:
-        os.setpgid(0, 0)
-        take()
-
-    # no thread runs yet (the tracker starts after the launch), so preexec_fn is safe here
-    return subprocess.Popen(argv, preexec_fn=own_group_then_terminal)
+    What ``subprocess`` with a ``preexec_fn`` would do, without importing it (its import costs more than
+    the launch). No thread runs yet (the tracker starts after the launch), so the child may run Python
+    code between ``fork`` and ``exec``. An ``exec`` failure comes back through a close-on-exec pipe as
+    its errno and is raised here as OSError, as ``posix_spawnp`` raises it.
+    """
+    read_end, write_end = os.pipe()  # close-on-exec: the parent reads EOF once exec succeeds
+    pid = os.fork()
+    if pid == 0:  # the child
+        try:
+            os.close(read_end)
+            os.setpgid(0, 0)
+            _signal.signal(_signal.SIGTTOU, _signal.SIG_IGN)
+            try:  # noqa: SIM105 (importing contextlib costs milliseconds here)
+                os.tcsetpgrp(fd, os.getpgrp())
+            except OSError:  # the terminal went away: the command runs in the background
+                pass
+            for number in (_signal.SIGTTOU, *_DEFAULTED):
+                _signal.signal(number, _signal.SIG_DFL)
+            os.execvp(argv[0], argv)
+        except OSError as exc:
+            os.write(write_end, str(exc.errno or 0).encode())
+        finally:
+            os._exit(127)
+    os.close(write_end)
+    try:  # noqa: SIM105
+        os.setpgid(pid, pid)  # also from here, as shells do, so that the group exists on return
+    except OSError:  # the child already exec'd (EACCES) or set it itself
+        pass
+    with os.fdopen(read_end, "rb") as failure:
+        reported = failure.read()
+    if reported:
+        os.waitpid(pid, 0)
+        code = int(reported)
+        raise OSError(code, os.strerror(code), argv[0])
+    return pid
 
 
 def launch(command: Sequence[str]) -> Child:
@@ -232,16 +250,13 @@ def launch(command: Sequence[str]) -> Child:
     child = Child(terminal)
     child.forward_signals()
     if terminal is not None:  # our warnings reach the terminal even with `stty tostop` while CMD holds it
-        child._previous[signal.SIGTTOU] = signal.signal(signal.SIGTTOU, signal.SIG_IGN)
+        child._previous[_signal.SIGTTOU] = _signal.signal(_signal.SIGTTOU, _signal.SIG_IGN)
     try:
         if terminal is not None:
-            child.popen = _spawn_for_terminal(argv, terminal)
-            pid = int(child.popen.pid)
+            pid = _spawn_for_terminal(argv, terminal)
             _give_terminal(terminal, pid)  # also from here, as shells do
         else:
-            pid = os.posix_spawnp(
-                argv[0], argv, os.environ, setpgroup=0, setsigdef=(signal.SIGPIPE, signal.SIGXFSZ)
-            )
+            pid = os.posix_spawnp(argv[0], argv, os.environ, setpgroup=0, setsigdef=_DEFAULTED)
     except BaseException:
         child._restore()
         raise
