@@ -148,7 +148,7 @@ def test_summarize_json_keeps_the_old_keys_and_adds_the_new(
     assert main(["summarize", str(tmp_path / "v1"), "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     schema_3 = {"cpu_energy_method", "ram_energy_method", "cpu_energy_range_kwh", "ram_energy_range_kwh"}
-    schema_3 |= {"unmeasured", "corrupt_lines"}
+    schema_3 |= {"unmeasured", "corrupt_lines", "site_defaults", "site_defaults_by_session"}
     assert set(data) == V1_KEYS | {"co2e_operational_kg", "co2e_embodied_kg"} | schema_3
     assert data["cpu_energy_range_kwh"] is None  # its host meter did not say it modelled anything
     assert data["co2e_kg"] == data["co2e_operational_kg"] + data["co2e_embodied_kg"]

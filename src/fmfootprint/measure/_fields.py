@@ -14,7 +14,7 @@ from typing import Any
 from fmfootprint._validate import BOUNDS, Bound, bounded
 from fmfootprint.errors import FootprintInputError
 
-__all__ = ["check_fields"]
+__all__ = ["check_fields", "read_fields"]
 
 
 def _is_number(value: Any) -> bool:
@@ -40,6 +40,13 @@ _KINDS: dict[str, tuple[str, Any]] = {
         lambda v: isinstance(v, list) and all(isinstance(x, dict) for x in v),
     ),
     "dict[str, str]": ("an object", lambda v: isinstance(v, dict)),
+    "dict[str, tuple[str, ...]]": (
+        "an object of lists of strings",
+        lambda v: (
+            isinstance(v, dict)
+            and all(isinstance(x, list) and all(isinstance(y, str) for y in x) for x in v.values())
+        ),
+    ),
     "tuple[float, float]": (
         "a list of two numbers [low, high], low <= high",
         lambda v: (
@@ -108,3 +115,59 @@ def check_fields(cls: Any, data: Mapping[str, Any]) -> None:
             _check_number(spec.name, value)
         if words == "an integer" and spec.name != "exit_code" and value < 0:
             raise FootprintInputError(f"field {spec.name!r} must be a count (>= 0), got {_shown(value)}")
+
+
+_TUPLES = ("gpus", "hosts", "ranks", "sessions", "flags", "unmeasured")
+_RANGES = ("cpu_energy_range_kwh", "ram_energy_range_kwh")
+
+
+def read_fields(
+    cls: Any, data: Mapping[str, Any], schema_version: int, *, schema1_note: str
+) -> dict[str, Any]:
+    """The keyword arguments of a run summary (``cls``) from its ``to_dict()``, of any schema.
+
+    Parameters
+    ----------
+    cls : dataclass type
+        :class:`~fmfootprint.measure.summary.RunSummary`.
+    data : mapping
+        The parsed ``*.summary.json``; keys that are not fields are ignored.
+    schema_version : int
+        The schema the summary is read into (what its ``to_dict()`` now writes).
+    schema1_note : str
+        The flag and embodied-carbon source of a schema-1 summary (no ``co2e_operational_kg``): its
+        ``co2e_kg`` is the operational carbon it was, its embodied carbon 0.
+
+    Raises
+    ------
+    FootprintInputError
+        A field of the wrong type (:func:`check_fields`), or a required field missing (not a run summary).
+    """
+    check_fields(cls, data)
+    names = {f.name for f in dataclasses.fields(cls)}
+    kwargs = {k: v for k, v in data.items() if k in names}
+    for key in _TUPLES:
+        kwargs[key] = tuple(kwargs.get(key, ()))
+    for key in _RANGES:
+        if kwargs.get(key) is not None:
+            low, high = kwargs[key]
+            kwargs[key] = (float(low), float(high))
+    kwargs["sources"] = dict(kwargs.get("sources", {}))
+    kwargs["site_defaults"] = {str(k): str(v) for k, v in dict(kwargs.get("site_defaults", {})).items()}
+    by_session = dict(kwargs.get("site_defaults_by_session", {}))
+    kwargs["site_defaults_by_session"] = {str(k): tuple(v) for k, v in by_session.items()}
+    if "co2e_operational_kg" not in data and "co2e_kg" in data:  # schema 1
+        kwargs["co2e_operational_kg"] = data["co2e_kg"]
+        kwargs["co2e_embodied_kg"] = 0.0
+        kwargs["flags"] = (*kwargs["flags"], schema1_note)
+        kwargs["sources"].setdefault("co2e_embodied_kg", schema1_note)
+    kwargs["schema_version"] = schema_version
+    required = [
+        f.name
+        for f in dataclasses.fields(cls)
+        if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
+    ]
+    missing = [name for name in required if name not in kwargs]
+    if missing:
+        raise FootprintInputError(f"not a run summary: it has no {', '.join(map(repr, missing[:4]))}")
+    return kwargs

@@ -4,7 +4,8 @@ Each session is one node's local-rank-0 tracker covering that node's GPUs over t
 so energies, operational and embodied carbon, water and GPU-hours add; the duration is the wall-clock time
 covered by any session; grid intensity and PUE become energy-weighted effective values. Where two
 sessions' trackers metered the same host at the same time, its CPU/RAM energy of that overlap is counted
-once (:func:`fmfootprint.measure.overlap.count_host_once`).
+once (:func:`fmfootprint.measure.overlap.count_host_once`). The site figures any session took from a
+default are kept, with what each session used (:func:`fmfootprint.measure.sitedefaults.merged_defaults`).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Any
 from fmfootprint.catalog.basis import basis_of_source, require_one_basis
 from fmfootprint.measure.overlap import count_host_once
 from fmfootprint.measure.parts import add_ranges
+from fmfootprint.measure.sitedefaults import merged_defaults
 from fmfootprint.measure.summary import RunSummary, energy_method
 from fmfootprint.units import G_PER_KG
 
@@ -69,7 +71,8 @@ def combine(summaries: Sequence[RunSummary]) -> RunSummary:
         one session is not counted there, and ``unmeasured`` keeps each session's statement of it);
         CPU/RAM methods common or ``"mixed"``, the ranges of modelled parts added; duration = wall-clock time
         covered by any session; grid intensity and PUE are the energy-weighted effective values
-        (operational CO2e/E, E/E_IT); each source kept, the distinct ones joined where sessions differ.
+        (operational CO2e/E, E/E_IT); each source kept, the distinct ones joined where sessions differ;
+        ``site_defaults`` the union of the sessions' and ``site_defaults_by_session`` each session's.
 
     Raises
     ------
@@ -123,6 +126,7 @@ def combine(summaries: Sequence[RunSummary]) -> RunSummary:
     )
     regions = [s.region for s in unique]
     region = _common(regions, "+".join(sorted({r or "default" for r in regions})))
+    site_defaults, by_session = merged_defaults(unique)
     return replace(
         unique[0],
         duration_s=_covered_s([(s.start_unix_s, s.end_unix_s) for s in unique]),
@@ -177,6 +181,8 @@ def combine(summaries: Sequence[RunSummary]) -> RunSummary:
         ),
         unmeasured=tuple(u for s in unique for u in s.unmeasured),  # one per session and part
         corrupt_lines=sum(s.corrupt_lines for s in unique),
+        site_defaults=site_defaults,
+        site_defaults_by_session=by_session,
     )
 
 

@@ -17,7 +17,9 @@ Summary schema
   was not measured; ``cpu_energy_method``/``ram_energy_method`` say how codecarbon obtained each part
   (:mod:`fmfootprint.measure.hostmethods`) and ``cpu_energy_range_kwh``/``ram_energy_range_kwh`` give the
   range of a modelled part; ``corrupt_lines`` counts the torn or corrupt log lines skipped. Schema 2
-  files load with methods ``"unknown"`` and no ranges.
+  files load with methods ``"unknown"`` and no ranges. ``site_defaults`` (``{factor: source}``) and
+  ``site_defaults_by_session`` (``{session: [factors]}``) name the site figures that were defaults
+  (:mod:`fmfootprint.measure.sitedefaults`); a file without them has them read from its ``sources``.
 - 2: ``co2e_operational_kg``, ``co2e_embodied_kg`` and ``co2e_kg`` = their sum; per GPU, the catalog
   ``accelerator`` its NVML name matched and its ``co2e_embodied_kg`` (None when not counted).
 - 1: ``co2e_kg`` only, operational. :meth:`RunSummary.from_dict` still reads it: operational = its
@@ -28,7 +30,7 @@ from __future__ import annotations
 
 import datetime as _dt
 from collections.abc import Mapping
-from dataclasses import MISSING, dataclass, field, fields
+from dataclasses import dataclass, field
 from typing import Any
 
 from fmfootprint.errors import FootprintInputError
@@ -36,8 +38,9 @@ from fmfootprint.footprint.convert import convert
 from fmfootprint.footprint.site import Site
 from fmfootprint.footprint.stages import StageFootprint, check_stage
 from fmfootprint.measure._embodied import embodied_of_gpus
-from fmfootprint.measure._fields import check_fields
+from fmfootprint.measure._fields import read_fields
 from fmfootprint.measure.parts import apply_ready, energy_method, gpu_not_measured, host_parts, stage_ranges
+from fmfootprint.measure.sitedefaults import defaults_from_sources, defaults_of_site, stage_defaults
 from fmfootprint.units import J_PER_KWH, S_PER_H
 
 __all__ = ["SCHEMA_VERSION", "RunSummary", "apply_ready", "energy_method", "session_summary"]
@@ -68,6 +71,10 @@ class RunSummary:
     the accelerators' amortised manufacturing emissions (0 for a GPU the catalog has no figure for, with a
     flag; servers are not counted); :attr:`co2e_kg` = their sum. ``sources["co2e_embodied_kg"]`` says
     how embodied carbon was obtained.
+
+    ``site_defaults``: ``{factor: source}`` of the site factors (PUE, grid intensity, WUE, EWIF) taken from
+    a default because the site has none, over all sessions; ``site_defaults_by_session``: ``{session:
+    factors}``, what each session used. A summary built without them has them read from ``sources``.
     """
 
     duration_s: float
@@ -110,6 +117,15 @@ class RunSummary:
     unmeasured: tuple[str, ...] = ()
     corrupt_lines: int = 0
     schema_version: int = SCHEMA_VERSION
+    site_defaults: dict[str, str] = field(default_factory=dict)
+    site_defaults_by_session: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not self.site_defaults:  # not stated by its builder: what its sources say (each gives them)
+            object.__setattr__(self, "site_defaults", defaults_from_sources(self.sources))
+        if not self.site_defaults_by_session and len(self.sessions) == 1:
+            only = {self.sessions[0]: tuple(self.site_defaults)}
+            object.__setattr__(self, "site_defaults_by_session", only)
 
     @property
     def co2e_kg(self) -> float | None:
@@ -171,6 +187,8 @@ class RunSummary:
             "unmeasured": list(self.unmeasured),
             "corrupt_lines": self.corrupt_lines,
             "schema_version": self.schema_version,
+            "site_defaults": dict(self.site_defaults),
+            "site_defaults_by_session": {k: list(v) for k, v in self.site_defaults_by_session.items()},
         }
 
     @classmethod
@@ -186,27 +204,7 @@ class RunSummary:
             ``data`` lacks a field a summary has (it is not a run summary), or holds one of the wrong type
             (named: ``field 'flags' must be a list of strings, got 'abc'``).
         """
-        check_fields(cls, data)
-        names = {f for f in cls.__dataclass_fields__}
-        kwargs = {k: v for k, v in data.items() if k in names}
-        for key in ("gpus", "hosts", "ranks", "sessions", "flags", "unmeasured"):
-            kwargs[key] = tuple(kwargs.get(key, ()))
-        for key in ("cpu_energy_range_kwh", "ram_energy_range_kwh"):
-            if kwargs.get(key) is not None:
-                low, high = kwargs[key]
-                kwargs[key] = (float(low), float(high))
-        kwargs["sources"] = dict(kwargs.get("sources", {}))
-        if "co2e_operational_kg" not in data and "co2e_kg" in data:  # schema 1
-            kwargs["co2e_operational_kg"] = data["co2e_kg"]
-            kwargs["co2e_embodied_kg"] = 0.0
-            kwargs["flags"] = (*kwargs["flags"], _V1_EMBODIED)
-            kwargs["sources"].setdefault("co2e_embodied_kg", _V1_EMBODIED)
-        kwargs["schema_version"] = SCHEMA_VERSION  # what to_dict() now writes
-        required = [f.name for f in fields(cls) if f.default is MISSING and f.default_factory is MISSING]
-        missing = [name for name in required if name not in kwargs]
-        if missing:
-            raise FootprintInputError(f"not a run summary: it has no {', '.join(map(repr, missing[:4]))}")
-        return cls(**kwargs)
+        return cls(**read_fields(cls, data, SCHEMA_VERSION, schema1_note=_V1_EMBODIED))
 
     def to_stage(self, stage: str | None = None) -> StageFootprint:
         """This run as the footprint of one lifecycle stage (for lifecycle sums and the model card).
@@ -270,6 +268,7 @@ class RunSummary:
             gpu=names.pop() if len(names) == 1 else None,
             gpus=self.n_gpus or None,
             ranges=ranges,
+            site_defaults=stage_defaults(self),
         )
 
 
@@ -430,6 +429,8 @@ def session_summary(
         sessions=(start["session_id"],),
         flags=tuple(dict.fromkeys(flags)),
         sources={**site.sources, "co2e_embodied_kg": embodied_source},
+        site_defaults=defaults_of_site(site),
+        site_defaults_by_session={start["session_id"]: tuple(defaults_of_site(site))},
         cpu_energy_method=parts.cpu_method,
         ram_energy_method=parts.ram_method,
         cpu_energy_range_kwh=parts.cpu_range_kwh,

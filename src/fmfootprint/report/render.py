@@ -120,8 +120,16 @@ def _defaults_text(stage: StageFootprint) -> str | None:
         used.setdefault("grid_intensity_g_per_kwh", source)
     if not used:
         return None
-    named = [f"{_DEFAULT_NAMES.get(k, k)} ({escape_markdown(cited_work(v))})" for k, v in used.items()]
+    named = []
+    for key, source in used.items():
+        share = _SHARE.match(source)  # a merged run's default that only some sessions used
+        said = cited_work(source) + (f"; in {share.group(1)}" if share else "")
+        named.append(f"{_DEFAULT_NAMES.get(key, key)} ({escape_markdown(said)})")
     return ", ".join(named) + " — the site has no value of its own"
+
+
+_SHARE = re.compile(r"default \((\d+ of \d+ sessions)[;)]")
+"""How many sessions of a merged run used a default (``fmfootprint.measure.sitedefaults.stage_defaults``)."""
 
 
 def _pue_text(stage: StageFootprint) -> str | None:
