@@ -39,7 +39,10 @@ _KINDS: dict[str, tuple[str, Any]] = {
         "a list of objects",
         lambda v: isinstance(v, list) and all(isinstance(x, dict) for x in v),
     ),
-    "dict[str, str]": ("an object", lambda v: isinstance(v, dict)),
+    "dict[str, str]": (
+        "an object of strings",
+        lambda v: isinstance(v, dict) and all(isinstance(x, str) for x in v.values()),
+    ),
     "dict[str, tuple[str, ...]]": (
         "an object of lists of strings",
         lambda v: (
