@@ -84,3 +84,16 @@ def test_a_preset_object_plans_as_its_name() -> None:
     by_object = plan(compute_flops=1e22, law=get_law("besiroglu2024")).to_dict()
     assert by_object == by_name
     assert by_object["law_answers"]["law"] == "besiroglu2024"
+
+
+def test_a_llama3_plan_carries_the_range_its_printed_constants_allow() -> None:
+    # Llama 3 Fig. 3's (alpha, A) = (0.537, 0.299), each ± half a unit of its last digit, at 3.8e25 FLOP:
+    # D* 15.79T-16.81T (holds the paper's 16.55T), N = C/(6·D*) 377B-401B around the central 389B.
+    result = plan(compute_flops=3.8e25, law="llama3")
+    assert result.law_answers is not None
+    spread = result.law_answers["printed_precision_range"]
+    assert spread["tokens"] == pytest.approx([15.794e12, 16.809e12], rel=1e-3)
+    assert spread["params"] == pytest.approx([376.8e9, 401.0e9], rel=1e-3)
+    assert spread["tokens"][0] < result.tokens < spread["tokens"][1]
+    assert spread["params"][0] < result.params < spread["params"][1]
+    assert "printed_precision_range" not in (plan(compute_flops=1e23, law="deepseek2024").law_answers or {})

@@ -12,7 +12,7 @@ import pytest
 
 from fmfootprint.errors import FootprintInputError, UnknownNameError
 from fmfootprint.scaling.published import PUBLISHED, QUESTIONS, get_published, published_names
-from fmfootprint.scaling.published.power import flops_per_token
+from fmfootprint.scaling.published.power import block_flops_per_token, flops_per_token
 
 # One sample input per question, for the answered/refused contract.
 _SAMPLE = {
@@ -83,43 +83,125 @@ def test_names_are_forgiving_and_unknown_names_list_every_law() -> None:
 
 
 def test_llama3_compute_optimal_model_at_its_flagship_budget() -> None:
-    # Llama 3 §3.2.1: "Extrapolation of the resulting scaling law to 3.8 × 10^25 FLOPs suggests training a
-    # 402B parameter model on 16.55T tokens." The text prints (alpha, A) = (0.53, 0.29); Fig. 3's legend
-    # prints (0.537, 0.299). Only the legend values come near 16.55T: 16.29T, 1.55 % low, so the printed
-    # three-digit constants reproduce the figure to within their rounding (alpha ± 0.0005 moves D* by
-    # 10^(0.0005·25.58) = ±3 %), not to 1 %.
+    # Llama 3 §3.2.1: "We fit A and α using the data from Figure 2. We find that (α, A) = (0.53, 0.29) ...
+    # Extrapolation of the resulting scaling law to 3.8 × 10^25 FLOPs suggests training a 402B parameter
+    # model on 16.55T tokens." The rounded text pair gives 10.5T; Fig. 3's legend (0.537, 0.299) gives
+    # 16.29T: the central miss is -1.55 %.
     law = get_published("llama3")
     params, tokens = law.compute_optimal(3.8e25)
-    assert tokens == pytest.approx(16.55e12, rel=0.016)
     assert tokens == pytest.approx(16.294e12, rel=1e-3)
+    assert tokens / 16.55e12 - 1 == pytest.approx(-0.0155, abs=5e-4)
     text_tokens = law.constant("A_text") * 3.8e25 ** law.constant("alpha_text")
     assert text_tokens == pytest.approx(10.5e12, rel=0.01)  # the rounded text pair does not reproduce it
-    # N = C/(6·D*): 389B. The paper's 402B × 16.55T is 6ND = 3.99e25 (its FLOP count is not 6ND).
+    # N = C/(6·D*): 389B. The paper's 402B × 16.55T is 6ND = 3.99e25 (C/(N·D) = 5.71): §3.2.1 does not say
+    # how it counts FLOPs.
     assert params == pytest.approx(3.8e25 / (6 * tokens), rel=1e-12)
-    assert params == pytest.approx(402e9, rel=0.035)
+    flagship = [law.constant(k) for k in ("flagship_compute_flops", "flagship_params", "flagship_tokens")]
+    assert flagship[0] / (flagship[1] * flagship[2]) == pytest.approx(5.71, abs=5e-3)
+
+
+def test_llama3_printed_figures_lie_inside_what_its_printed_constants_allow() -> None:
+    # Each printed constant stands for every value that prints so: alpha 0.537 is [0.5365, 0.5375], A 0.299
+    # is [0.2985, 0.2995]. Over that box D*(3.8e25) spans 15.79T-16.81T, which holds the printed 16.55T;
+    # N = C/(6·D*) spans 377B-401B, just short of 402B (by 0.25 %); with C itself any value that prints as
+    # "3.8 × 10^25" ([3.75e25, 3.85e25]) N spans 374B-403B, which holds 402B.
+    law = get_published("llama3")
+    by_name = {item.name: item for item in law.constants}
+    assert by_name["alpha"].rounding_interval() == pytest.approx((0.5365, 0.5375), rel=1e-12)
+    assert by_name["A"].rounding_interval() == pytest.approx((0.2985, 0.2995), rel=1e-12)
+    budget = by_name["flagship_compute_flops"].rounding_interval()
+    assert budget == pytest.approx((3.75e25, 3.85e25), rel=1e-12)
+    (t_low, t_high), (n_low, n_high) = law.compute_optimal_bounds(3.8e25)
+    assert (t_low, t_high) == pytest.approx((15.794e12, 16.809e12), rel=1e-3)
+    assert t_low < law.constant("flagship_tokens") < t_high
+    assert (n_low, n_high) == pytest.approx((376.8e9, 401.0e9), rel=1e-3)
+    assert n_high < law.constant("flagship_params")  # stated, not hidden: 402B needs C's own rounding
+    (t_low, t_high), (n_low, n_high) = law.compute_optimal_bounds(3.8e25, budget)
+    assert n_low < law.constant("flagship_params") < n_high
+    assert (n_low, n_high) == pytest.approx((374.5e9, 403.4e9), rel=1e-3)
+    assert t_low < law.constant("flagship_tokens") < t_high
+    # The central values sit inside their own box.
+    params, tokens = law.compute_optimal(3.8e25)
+    assert t_low < tokens < t_high
+    assert n_low < params < n_high
+
+
+def test_a_constant_rounding_interval_follows_its_printed_digits() -> None:
+    from fmfootprint.scaling.published.base import Constant
+
+    assert Constant("x", 4.2e-4, "s", printed="4.2e-4").rounding_interval() == pytest.approx(
+        (4.15e-4, 4.25e-4)
+    )
+    assert Constant("x", 0.2920, "s", printed="0.2920").rounding_interval() == pytest.approx(
+        (0.29195, 0.29205)
+    )
+    assert Constant("x", 402e9, "s", printed="402e9").rounding_interval() == pytest.approx((401.5e9, 402.5e9))
+    assert Constant("x", 0.5, "s").rounding_interval() is None
+    assert "rounding_interval" not in Constant("x", 0.5, "s").to_dict()
+    assert Constant("x", 0.537, "s", printed="0.537").to_dict()["printed"] == "0.537"
+    with pytest.raises(FootprintInputError, match="differs from its value"):
+        Constant("x", 0.54, "s", printed="0.537")
+    with pytest.raises(FootprintInputError, match="is not a number"):
+        Constant("x", 0.5, "s", printed="half")
+
+
+# DeepSeek LLM Table 2 (and the README of github:deepseek-ai/DeepSeek-LLM, "Pre-Training"): 7B: 30 layers,
+# d_model 4096, 32 heads (multi-head attention), batch 2304 sequences of 4096 tokens, lr 4.2e-4; 67B: 95
+# layers, d_model 8192, 64 heads with 8 KV heads (grouped-query attention), batch 4608, lr 3.2e-4; both on
+# 2.0T tokens. Feed-forward widths (SwiGLU) 11008 and 22016 from the released model configurations.
+_DEEPSEEK_7B = {"n_layer": 30, "d_model": 4096, "n_heads": 32, "n_kv_heads": 32, "d_ff": 11008}
+_DEEPSEEK_67B = {"n_layer": 95, "d_model": 8192, "n_heads": 64, "n_kv_heads": 8, "d_ff": 22016}
+
+
+def test_block_flops_per_token_is_eq2_for_a_standard_block() -> None:
+    # Eq. 2's 72·n·d² is 6 × 12·d² per layer: multi-head attention (4d²) and a feed-forward of 8d² (here a
+    # SwiGLU of width 8d/3), so the block count reduces to it exactly.
+    for n, d, seq in ((8, 512, 4096), (32, 4096, 4096), (95, 8192, 2048)):
+        block = block_flops_per_token(n, d, seq, n_heads=16, n_kv_heads=16, d_ff=8 * d / 3)
+        assert block == pytest.approx(flops_per_token(n, d, seq), rel=1e-12)
+    # Grouped-query attention removes K, V width: the 67B's M is 13 % below eq. 2's.
+    m_eq2 = flops_per_token(95, 8192, 4096)
+    m_block = block_flops_per_token(seq_len=4096, **_DEEPSEEK_67B)
+    assert m_block / m_eq2 == pytest.approx(0.8702, abs=5e-4)
+    with pytest.raises(FootprintInputError, match="n_kv_heads 16 exceeds n_heads 8"):
+        block_flops_per_token(2, 64, 128, n_heads=8, n_kv_heads=16, d_ff=256)
 
 
 @pytest.mark.parametrize(
-    ("n_layer", "d_model", "batch_sequences", "learning_rate", "lr_rel", "batch_rel"),
+    ("shape", "batch_sequences", "learning_rate", "batch_miss"),
     [
-        # DeepSeek LLM Table 2, 7B: 30 layers, d_model 4096, batch 2304 sequences of 4096, lr 4.2e-4, 2.0T.
-        # eq. 1 gives 4.246e-4 (prints as 4.2e-4: within the printed precision) and 9.22M tokens vs
-        # 2304 × 4096 = 9.44M (2.3 %: the paper rounds to whole sequences).
-        (30, 4096, 2304, 4.2e-4, 0.012, 0.025),
-        # 67B: 95 layers, d_model 8192, batch 4608, lr 3.2e-4. With eq. 2's M, eq. 1 gives 3.12e-4 (2.5 %
-        # low) and 20.7M tokens vs 18.9M (9.4 % high): not reproduced within the printed precision. A likely
-        # cause: eq. 2's 72·n·d² assumes a standard multi-head block, while the 67B uses grouped-query
-        # attention (its report, §2.2), so M and C are overstated.
-        (95, 8192, 4608, 3.2e-4, 0.026, 0.095),
+        # 7B: eq. 1 gives lr 4.244e-4 (prints as 4.2e-4) and 9.236M tokens = 2255 sequences, 2.1 % below 2304.
+        (_DEEPSEEK_7B, 2304, 4.2e-4, -0.0213),
+        # 67B: with its own block counted, lr 3.175e-4 (prints as 3.2e-4) and 19.74M tokens = 4818
+        # sequences, 4.6 % above 4608 (with eq. 2's M: lr 3.12e-4, 2.5 % low, and +9.4 %).
+        (_DEEPSEEK_67B, 4608, 3.2e-4, 0.0456),
     ],
 )
 def test_deepseek_optimal_batch_and_learning_rate_at_its_7b_and_67b_budgets(
-    n_layer: int, d_model: int, batch_sequences: int, learning_rate: float, lr_rel: float, batch_rel: float
+    shape: dict, batch_sequences: int, learning_rate: float, batch_miss: float
 ) -> None:
     law = get_published("deepseek2024")
-    compute = flops_per_token(n_layer, d_model, 4096) * 2.0e12  # C = M·D, D = 2.0T tokens (Table 2)
-    assert law.learning_rate(compute) == pytest.approx(learning_rate, rel=lr_rel)
-    assert law.batch_size(compute) == pytest.approx(batch_sequences * 4096, rel=batch_rel)
+    compute = block_flops_per_token(seq_len=4096, **shape) * 2.0e12  # C = M·D, D = 2.0T tokens (Table 2)
+    # The learning rate reproduces within Table 2's printed precision (two digits: ± 0.05e-4).
+    assert abs(law.learning_rate(compute) - learning_rate) < 0.05e-4
+    assert f"{law.learning_rate(compute):.1e}" == f"{learning_rate:.1e}"
+    # The batch does not: Table 2's integers are whole multiples of 256 sequences, and eq. 1 lands at 8.8
+    # (7B) and 18.8 (67B) of them; the 7B rounds to its 9, the 67B to 19, not its 18. The miss is stated.
+    batch = law.batch_size(compute)
+    assert batch / (batch_sequences * 4096) - 1 == pytest.approx(batch_miss, abs=5e-4)
+    assert batch_sequences % 256 == 0
+    expected_grid = {2304: 9, 4608: 19}[batch_sequences]
+    assert round(batch / 4096 / 256) == expected_grid
+    # The law's own printed digits move B_opt by < 0.3 %, far less than either miss.
+    b_exp = 0.00005 * math.log10(compute)
+    assert 10**b_exp - 1 < 0.003 < abs(batch_miss)
+
+
+def test_deepseek_67b_with_eq2_m_misses_further() -> None:
+    law = get_published("deepseek2024")
+    compute = flops_per_token(95, 8192, 4096) * 2.0e12
+    assert law.learning_rate(compute) / 3.2e-4 - 1 == pytest.approx(-0.0250, abs=5e-4)
+    assert law.batch_size(compute) / (4608 * 4096) - 1 == pytest.approx(0.0943, abs=5e-4)
 
 
 def test_deepseek_7b_learning_rate_rounds_to_the_printed_value() -> None:

@@ -69,8 +69,9 @@ def allocate_published(law: PublishedLaw, compute_flops: float) -> dict[str, Any
 def law_answers(law: PublishedLaw, compute_flops: float, loss: float | None) -> dict[str, Any]:
     """What ``law`` answers beyond N, D and loss for a run of ``compute_flops`` [FLOP] reaching ``loss``
     [nats/token]: ``batch_size_tokens``, ``learning_rate``, ``downstream_top1_error`` (each only where the
-    law gives it), ``optimal_flops_per_token`` (DeepSeek's M_opt), and ``cannot_answer`` (question →
-    reason)."""
+    law gives it), ``optimal_flops_per_token`` (DeepSeek's M_opt), ``printed_precision_range`` (the N and D
+    its constants allow within their printed digits, where the law records them: Llama 3), and
+    ``cannot_answer`` (question → reason)."""
     out: dict[str, Any] = {"law": law.name, "answers": list(law.answers())}
     if law.why_not("batch_size") is None:
         out["batch_size_tokens"] = law.batch_size(compute_flops)
@@ -81,5 +82,13 @@ def law_answers(law: PublishedLaw, compute_flops: float, loss: float | None) -> 
     per_token = getattr(law, "optimal_flops_per_token", None)
     if callable(per_token):
         out["optimal_flops_per_token"] = float(per_token(compute_flops))
+    bounds = getattr(law, "compute_optimal_bounds", None)
+    if callable(bounds):  # Llama 3: the N, D its constants allow within their printed digits
+        (tokens_low, tokens_high), (params_low, params_high) = bounds(compute_flops)
+        out["printed_precision_range"] = {
+            "params": [float(params_low), float(params_high)],
+            "tokens": [float(tokens_low), float(tokens_high)],
+            "basis": "every constant value that prints as the paper's (± half a unit of its last digit)",
+        }
     out["cannot_answer"] = dict(law.cannot)
     return out

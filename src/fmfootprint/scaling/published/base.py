@@ -9,6 +9,7 @@ raises a :class:`~fmfootprint.errors.FootprintInputError` saying why, in one lin
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from typing import Any, NoReturn
 
 from fmfootprint.errors import FootprintInputError
@@ -43,18 +44,53 @@ class Constant:
         Where it is printed, e.g. "Table 1" or "§3.2.1 text"; says "derived" when not printed verbatim.
     uncertainty : str
         The paper's uncertainty for it (bootstrap interval, standard error), or "" when none is given.
+    printed : str
+        The value exactly as printed, digits included (e.g. "0.537", "3.8e25"), or "" when not recorded;
+        it fixes :meth:`rounding_interval`.
     """
 
     name: str
     value: float
     source: str
     uncertainty: str = ""
+    printed: str = ""
+
+    def __post_init__(self) -> None:
+        if self.printed:
+            try:
+                exact = Decimal(self.printed)
+            except InvalidOperation:
+                exact = Decimal("NaN")
+            if not exact.is_finite():
+                raise FootprintInputError(f"constant {self.name!r}: printed {self.printed!r} is not a number")
+            if float(exact) != self.value:
+                raise FootprintInputError(
+                    f"constant {self.name!r}: printed {self.printed!r} differs from its value {self.value!r}"
+                )
+
+    def rounding_interval(self) -> tuple[float, float] | None:
+        """The values that print as :attr:`printed`: ± half a unit of its last printed digit, or None when
+        the printed form is not recorded.
+
+        E.g. "0.537" → (0.5365, 0.5375) and "3.8e25" → (3.75e25, 3.85e25): the constant's own
+        parameter uncertainty when a paper gives no other.
+        """
+        if not self.printed:
+            return None
+        exact = Decimal(self.printed)
+        exponent = int(exact.as_tuple().exponent)  # finite: checked in __post_init__
+        half = Decimal(5).scaleb(exponent - 1)
+        return float(exact - half), float(exact + half)
 
     def to_dict(self) -> dict[str, Any]:
-        """name, value, source (and uncertainty when given)."""
+        """name, value, source (and uncertainty, printed and rounding_interval when given)."""
         out: dict[str, Any] = {"name": self.name, "value": self.value, "source": self.source}
         if self.uncertainty:
             out["uncertainty"] = self.uncertainty
+        interval = self.rounding_interval()
+        if interval is not None:
+            out["printed"] = self.printed
+            out["rounding_interval"] = list(interval)
         return out
 
 

@@ -10,10 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from fmfootprint._validate import positive
+from fmfootprint.errors import FootprintInputError
 from fmfootprint.scaling.published.base import Constant, PublishedLaw
 from fmfootprint.scaling.ranges import FittedRange
 
-__all__ = ["DeepSeekLaw", "Llama3Law", "flops_per_token", "power_laws"]
+__all__ = ["DeepSeekLaw", "Llama3Law", "block_flops_per_token", "flops_per_token", "power_laws"]
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,41 @@ class Llama3Law(PublishedLaw):
         c = positive("compute_flops", compute_flops)
         tokens = self.optimal_tokens(c)
         return c / (6.0 * tokens), tokens
+
+    def compute_optimal_bounds(
+        self, compute_flops: float, compute_interval: tuple[float, float] | None = None
+    ) -> tuple[tuple[float, float], tuple[float, float]]:
+        """((D_low, D_high) [tokens], (N_low, N_high) [parameters]) over every (A, α) that prints as Fig. 3's
+        legend (0.299, 0.537): each ± half a unit of its last digit (:meth:`Constant.rounding_interval`).
+
+        Parameters
+        ----------
+        compute_flops : float
+            The budget C [FLOP].
+        compute_interval : (float, float), optional
+            A range for C itself [FLOP], e.g. the values that print as the paper's "3.8 × 10^25"; the bounds
+            then cover it too.
+
+        Notes
+        -----
+        D* = A·C^α and N = C/(6·D*) (§3.2.1) are monotone in A, α and C, so the extremes lie at the corners
+        of the box; this evaluates all of them.
+        """
+        c = positive("compute_flops", compute_flops)
+        budgets = (
+            (c, c)
+            if compute_interval is None
+            else tuple(positive("compute_interval", x) for x in compute_interval)
+        )
+        a_range, alpha_range = (self._interval(name) for name in ("A", "alpha"))
+        tokens = [a * b**alpha for a in a_range for alpha in alpha_range for b in budgets]
+        params = [b / (6.0 * a * b**alpha) for a in a_range for alpha in alpha_range for b in budgets]
+        return (min(tokens), max(tokens)), (min(params), max(params))
+
+    def _interval(self, name: str) -> tuple[float, float]:
+        item = next(item for item in self.constants if item.name == name)
+        interval = item.rounding_interval()
+        return (item.value, item.value) if interval is None else interval
 
 
 def flops_per_token(n_layer: float, d_model: float, seq_len: float) -> float:
@@ -63,6 +99,51 @@ def flops_per_token(n_layer: float, d_model: float, seq_len: float) -> float:
     n = positive("n_layer", n_layer)
     d = positive("d_model", d_model)
     return float(72.0 * n * d**2 + 12.0 * n * d * positive("seq_len", seq_len))
+
+
+def block_flops_per_token(
+    n_layer: float, d_model: float, seq_len: float, n_heads: float, n_kv_heads: float, d_ff: float
+) -> float:
+    """M = 6·n_layer·(2d² + 2d²·n_kv/n_heads + 3·d·d_ff) + 12·n_layer·d·l_seq [FLOP/token]: eq. 2's M for a
+    LLaMA-style block with grouped-query attention and a SwiGLU feed-forward.
+
+    Parameters
+    ----------
+    n_layer : float
+        Number of layers [dimensionless].
+    d_model : float
+        Model width d [dimensionless].
+    seq_len : float
+        Sequence length l_seq [tokens].
+    n_heads : float
+        Query heads [dimensionless].
+    n_kv_heads : float
+        Key/value heads [dimensionless]; ``n_heads`` for multi-head attention.
+    d_ff : float
+        Feed-forward inner width [dimensionless] (three d×d_ff matrices, SwiGLU).
+
+    Notes
+    -----
+    Eq. 2 is 6 × the non-embedding parameters of a standard block (12·d² per layer: attention 4·d²,
+    feed-forward 8·d²) plus the attention-score term 12·n_layer·d·l_seq. Here the parameters are counted
+    for the block actually trained: Q and output projections 2·d², K and V 2·d²·n_kv/n_heads (grouped-query
+    attention, Ainslie et al. 2023 §2), SwiGLU 3·d·d_ff (Shazeer 2020); every query head still scores all
+    l_seq keys, so the 12·n_layer·d·l_seq term is unchanged. With n_kv = n_heads and d_ff = 8d/3 it is eq. 2.
+
+    References
+    ----------
+    Bi, X. et al. (2024). DeepSeek LLM. arXiv:2401.02954, §3.2, eq. 2 (M) and Table 2 (the 7B and 67B shapes).
+    Ainslie, J. et al. (2023). GQA. arXiv:2305.13245, §2. Shazeer, N. (2020). GLU Variants Improve
+    Transformer. arXiv:2002.05202.
+    """
+    n = positive("n_layer", n_layer)
+    d = positive("d_model", d_model)
+    heads = positive("n_heads", n_heads)
+    kv = positive("n_kv_heads", n_kv_heads)
+    if kv > heads:
+        raise FootprintInputError(f"n_kv_heads {kv:g} exceeds n_heads {heads:g}")
+    per_layer = 2.0 * d**2 + 2.0 * d**2 * kv / heads + 3.0 * d * positive("d_ff", d_ff)
+    return float(6.0 * n * per_layer + 12.0 * n * d * positive("seq_len", seq_len))
 
 
 @dataclass(frozen=True)
@@ -101,6 +182,7 @@ class DeepSeekLaw(PublishedLaw):
         return float(self.constant("eta_coef") * c ** self.constant("eta_exp"))
 
 
+_LLAMA_ROUNDING = "printed to 3 digits; the values that print so span ± half a unit of the last digit"
 _NO_LOSS_LLAMA = (
     "§3.2.1 fits only the optimal token count; its loss forecast is a per-benchmark NLL-vs-FLOPs fit whose "
     "constants are not printed"
@@ -112,13 +194,20 @@ _LLAMA3 = Llama3Law(
     url="https://arxiv.org/abs/2407.21783",
     form="D*(C) = A·C^alpha [tokens] (§3.2.1, written N*(C) there); N = C/(6·D*)",
     constants=(
-        Constant("alpha", 0.537, "Fig. 3 legend"),
-        Constant("A", 0.299, "Fig. 3 legend"),
-        Constant("alpha_text", 0.53, "§3.2.1 text, rounded"),
-        Constant("A_text", 0.29, "§3.2.1 text, rounded"),
-        Constant("flagship_compute_flops", 3.8e25, "§3.2.1 text"),
-        Constant("flagship_params", 402e9, "§3.2.1 text (extrapolated compute-optimal model)"),
-        Constant("flagship_tokens", 16.55e12, "§3.2.1 text (extrapolated compute-optimal tokens)"),
+        Constant("alpha", 0.537, "Fig. 3 legend", _LLAMA_ROUNDING, "0.537"),
+        Constant("A", 0.299, "Fig. 3 legend", _LLAMA_ROUNDING, "0.299"),
+        Constant("alpha_text", 0.53, "§3.2.1 text, rounded", printed="0.53"),
+        Constant("A_text", 0.29, "§3.2.1 text, rounded", printed="0.29"),
+        Constant("flagship_compute_flops", 3.8e25, "§3.2.1 text", printed="3.8e25"),
+        Constant(
+            "flagship_params", 402e9, "§3.2.1 text (extrapolated compute-optimal model)", printed="402e9"
+        ),
+        Constant(
+            "flagship_tokens",
+            16.55e12,
+            "§3.2.1 text (extrapolated compute-optimal tokens)",
+            printed="16.55e12",
+        ),
     ),
     data="IsoFLOP runs at 6e18-1e22 FLOP of 40M-16B parameters on the Llama 3 pre-training mix (Meta, not "
     "released)",
@@ -131,9 +220,12 @@ _LLAMA3 = Llama3Law(
     ),
     caveats=(
         "The text's rounded (0.53, 0.29) give 10.5T tokens at 3.8e25 FLOP; Fig. 3's (0.537, 0.299) give "
-        "16.3T, 1.5% below the printed 16.55T. The preset uses Fig. 3's values.",
-        "The paper's 402B x 16.55T costs 6ND = 3.99e25, 5% over the 3.8e25 budget: its FLOP count is not "
-        "6ND. This tool takes N = C/(6·D*): 389B at 3.8e25.",
+        "16.29T, 1.55% below the printed 16.55T. The preset uses Fig. 3's values.",
+        "Rounding: the (A, alpha) that print as (0.299, 0.537) give 15.79T-16.81T tokens at 3.8e25 FLOP, "
+        "which holds 16.55T; N = C/(6·D*) then spans 377B-401B, and 374B-403B when C is any value printed as "
+        "3.8e25, which holds 402B. Plans carry this range (law_answers.printed_precision_range).",
+        "The paper's 402B x 16.55T costs 6ND = 3.99e25 (C/(N·D) = 5.71, not 6): §3.2.1 does not say how it "
+        "counts FLOPs. This tool takes N = C/(6·D*): 389B at 3.8e25.",
         "IsoFLOP curves flatten near the minimum at large C; Meta trained 405B on 15.6T tokens.",
     ),
     cannot=(
@@ -177,9 +269,14 @@ _DEEPSEEK = DeepSeekLaw(
         "a + b = 1).",
         "M counts non-embedding FLOPs per token, attention included; the planner reports N = M_opt/6, which "
         "overstates parameters for long sequences.",
+        "Eq. 2's 72·n·d² assumes a multi-head, 4d feed-forward block. The 67B (Table 2: 95 layers, d 8192, "
+        "64 heads, 8 KV heads; SwiGLU d_ff 22016) has M 13% lower when its parameters are counted "
+        "(block_flops_per_token): eq. 1 then gives lr 3.17e-4 (Table 2: 3.2e-4) and a batch 4.6% above 4608 "
+        "sequences (9.4% with eq. 2's M). The 7B gives lr 4.24e-4 (4.2e-4) and a batch 2.1% below 2304.",
         "The exponent a moves from 0.450 to 0.578 with data quality (Table 4); these are the current-data "
         "constants.",
-        "Batch sizes in Table 2 are rounded to whole sequences (2304 and 4608 of 4096 tokens).",
+        "Table 2's batches are whole multiples of 256 sequences (9 and 18 x 256 of 4096 tokens); eq. 1 "
+        "gives 8.8 x 256 (7B, nearest 9) but 18.8 x 256 (67B, nearest 19): rounding alone does not give 18.",
     ),
     cannot=(
         ("loss", _NO_LOSS_DEEPSEEK),
