@@ -158,6 +158,9 @@ _KUMAR = PrecisionLaw(
         "The authors: the numerical constants 'are unlikely to be useful' across architectures and data; "
         "the trends are the finding (App. K). Fits include bias offsets omitted from the main-text notation.",
         f"Not answered here: {_NO_PRECISION}.",
+        "Searched again (Dec 2026: the stored arXiv HTML v2, reading notes, GitHub code and issues): no "
+        "printed A, B, gamma_w, gamma_a, gamma_kv or gamma_post and no released fitting code were found, so "
+        "N_eff and delta_PTQ in absolute terms stay out; only the ratio form is implemented.",
         "Compute-optimal training precision from §4.3 is 7-8 bits for integer quantised training.",
     ),
     cannot=(
@@ -211,6 +214,9 @@ def _aghajanyan(key: str) -> ExponentsLaw:
         ),
         caveats=(
             "Exponents to two decimals from a transcription of Table 1, not read off the paper itself.",
+            "Searched again (Dec 2026: arXiv, OpenReview, ICML and Hugging Face pages, reading notes, GitHub "
+            "code and issues): the stored copies hold the abstract only and the one transcription lists "
+            "alpha and beta alone; no repository reproduces the fits. E, A, B are absent: loss is refused.",
             "Losses are per token of each modality's tokenizer, so E and the exponents do not compare across "
             "modalities as bits of information.",
         ),
