@@ -96,4 +96,10 @@ def test_a_llama3_plan_carries_the_range_its_printed_constants_allow() -> None:
     assert spread["params"] == pytest.approx([376.8e9, 401.0e9], rel=1e-3)
     assert spread["tokens"][0] < result.tokens < spread["tokens"][1]
     assert spread["params"][0] < result.params < spread["params"][1]
-    assert "printed_precision_range" not in (plan(compute_flops=1e23, law="deepseek2024").law_answers or {})
+    # DeepSeek's eq. 1 carries its own: the batch and learning rate its four-digit constants allow.
+    answers = plan(compute_flops=1e23, law="deepseek2024").law_answers or {}
+    hyper = answers["printed_precision_range"]
+    assert hyper["batch_size_tokens"][0] < answers["batch_size_tokens"] < hyper["batch_size_tokens"][1]
+    assert hyper["learning_rate"][0] < answers["learning_rate"] < hyper["learning_rate"][1]
+    assert hyper["batch_size_tokens"][1] / hyper["batch_size_tokens"][0] < 1.01
+    assert "printed_precision_range" not in (plan(compute_flops=1e23, law="besiroglu2024").law_answers or {})

@@ -69,8 +69,8 @@ def allocate_published(law: PublishedLaw, compute_flops: float) -> dict[str, Any
 def law_answers(law: PublishedLaw, compute_flops: float, loss: float | None) -> dict[str, Any]:
     """What ``law`` answers beyond N, D and loss for a run of ``compute_flops`` [FLOP] reaching ``loss``
     [nats/token]: ``batch_size_tokens``, ``learning_rate``, ``downstream_top1_error`` (each only where the
-    law gives it), ``optimal_flops_per_token`` (DeepSeek's M_opt), ``printed_precision_range`` (the N and D
-    its constants allow within their printed digits, where the law records them: Llama 3), and
+    law gives it), ``optimal_flops_per_token`` (DeepSeek's M_opt), ``printed_precision_range`` (the N and D,
+    or batch and learning rate, its constants allow within their printed digits: Llama 3, DeepSeek), and
     ``cannot_answer`` (question → reason)."""
     out: dict[str, Any] = {"law": law.name, "answers": list(law.answers())}
     if law.why_not("batch_size") is None:
@@ -88,6 +88,14 @@ def law_answers(law: PublishedLaw, compute_flops: float, loss: float | None) -> 
         out["printed_precision_range"] = {
             "params": [float(params_low), float(params_high)],
             "tokens": [float(tokens_low), float(tokens_high)],
+            "basis": "every constant value that prints as the paper's (± half a unit of its last digit)",
+        }
+    hyper = getattr(law, "hyperparameter_bounds", None)
+    if callable(hyper):  # DeepSeek: eq. 1 within its constants' printed digits
+        (batch_low, batch_high), (lr_low, lr_high) = hyper(compute_flops)
+        out["printed_precision_range"] = {
+            "batch_size_tokens": [float(batch_low), float(batch_high)],
+            "learning_rate": [float(lr_low), float(lr_high)],
             "basis": "every constant value that prints as the paper's (± half a unit of its last digit)",
         }
     out["cannot_answer"] = dict(law.cannot)

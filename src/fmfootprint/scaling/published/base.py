@@ -150,6 +150,15 @@ class PublishedLaw:
                 return item.value
         raise KeyError(name)
 
+    def constant_interval(self, name: str) -> tuple[float, float]:
+        """The values the constant ``name`` may take given its printed digits
+        (:meth:`Constant.rounding_interval`), or (value, value) when its printed form is not recorded."""
+        for item in self.constants:
+            if item.name == name:
+                interval = item.rounding_interval()
+                return (item.value, item.value) if interval is None else interval
+        raise KeyError(name)
+
     def answers(self) -> tuple[str, ...]:
         """The questions of :data:`QUESTIONS` this law answers, in that order."""
         refused = {question for question, _ in self.cannot}

@@ -62,15 +62,10 @@ class Llama3Law(PublishedLaw):
             if compute_interval is None
             else tuple(positive("compute_interval", x) for x in compute_interval)
         )
-        a_range, alpha_range = (self._interval(name) for name in ("A", "alpha"))
+        a_range, alpha_range = (self.constant_interval(name) for name in ("A", "alpha"))
         tokens = [a * b**alpha for a in a_range for alpha in alpha_range for b in budgets]
         params = [b / (6.0 * a * b**alpha) for a in a_range for alpha in alpha_range for b in budgets]
         return (min(tokens), max(tokens)), (min(params), max(params))
-
-    def _interval(self, name: str) -> tuple[float, float]:
-        item = next(item for item in self.constants if item.name == name)
-        interval = item.rounding_interval()
-        return (item.value, item.value) if interval is None else interval
 
 
 def flops_per_token(n_layer: float, d_model: float, seq_len: float) -> float:
@@ -181,6 +176,17 @@ class DeepSeekLaw(PublishedLaw):
         c = positive("compute_flops", compute_flops)
         return float(self.constant("eta_coef") * c ** self.constant("eta_exp"))
 
+    def hyperparameter_bounds(self, compute_flops: float) -> tuple[tuple[float, float], tuple[float, float]]:
+        """((B_low, B_high) [tokens], (η_low, η_high) [dimensionless]): eq. 1 over every coefficient and
+        exponent that prints as the paper's four digits (± half a unit of the last one) at ``compute_flops``
+        [FLOP]; the extremes lie at the corners, which this evaluates."""
+        c = positive("compute_flops", compute_flops)
+        out = []
+        for coef, exp in (("B_coef", "B_exp"), ("eta_coef", "eta_exp")):
+            values = [k * c**e for k in self.constant_interval(coef) for e in self.constant_interval(exp)]
+            out.append((min(values), max(values)))
+        return out[0], out[1]
+
 
 _LLAMA_ROUNDING = "printed to 3 digits; the values that print so span ± half a unit of the last digit"
 _NO_LOSS_LLAMA = (
@@ -250,14 +256,14 @@ _DEEPSEEK = DeepSeekLaw(
     form="M_opt = M_base·C^a, D_opt = D_base·C^b with C = M·D (eq. 4); B_opt = 0.2920·C^0.3271 [tokens], "
     "eta_opt = 0.3118·C^-0.1250 (eq. 1); M = 72·n_layer·d_model^2 + 12·n_layer·d_model·l_seq (eq. 2)",
     constants=(
-        Constant("M_base", 0.1715, "eq. 4"),
-        Constant("a", 0.5243, "eq. 4"),
-        Constant("D_base", 5.8316, "eq. 4"),
-        Constant("b", 0.4757, "eq. 4"),
-        Constant("B_coef", 0.2920, "eq. 1"),
-        Constant("B_exp", 0.3271, "eq. 1"),
-        Constant("eta_coef", 0.3118, "eq. 1"),
-        Constant("eta_exp", -0.1250, "eq. 1"),
+        Constant("M_base", 0.1715, "eq. 4", printed="0.1715"),
+        Constant("a", 0.5243, "eq. 4", printed="0.5243"),
+        Constant("D_base", 5.8316, "eq. 4", printed="5.8316"),
+        Constant("b", 0.4757, "eq. 4", printed="0.4757"),
+        Constant("B_coef", 0.2920, "eq. 1", printed="0.2920"),
+        Constant("B_exp", 0.3271, "eq. 1", printed="0.3271"),
+        Constant("eta_coef", 0.3118, "eq. 1", printed="0.3118"),
+        Constant("eta_exp", -0.1250, "eq. 1", printed="-0.1250"),
     ),
     data="DeepSeek's bilingual pre-training corpus (not released); IsoFLOP fits at 8 budgets of 1e17-3e20 "
     "FLOP",
