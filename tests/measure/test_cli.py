@@ -40,8 +40,8 @@ def test_signals_are_forwarded_and_exit_code_kept(isolated: Path, sig: int, expe
            "--", sys.executable, "-c", CHILD, str(ready)]  # fmt: skip
     proc = subprocess.Popen(cmd, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 60
-    # the command starts at once; wait for it and for measurement (the log's "ready" record) to be up
-    while not ready.exists() or '"type": "ready"' not in "".join(p.read_text() for p in out.glob("*.jsonl")):
+    # the command starts at once; wait for it and for measurement (the last "ready" record) to be up
+    while not ready.exists() or '"pending": []' not in "".join(p.read_text() for p in out.glob("*.jsonl")):
         assert proc.poll() is None, proc.stderr.read() if proc.stderr else ""
         assert time.monotonic() < deadline
         time.sleep(0.05)

@@ -74,13 +74,36 @@ def test_tracker_with_real_codecarbon_writes_only_its_own_files(isolated: Path) 
 def test_codecarbon_failure_is_flagged_never_zero(isolated: Path) -> None:
     host = CodecarbonHost("FRA", 56.0)
     host.start()  # takes one warm-up reading
+    assert host.info()["codecarbon_driver"] == "tracker"  # codecarbon's meters read from our thread
+    warm = host.read()
+    cpu = next(item for item in host._tracker._hardware if type(item).__name__ == "CPU")
+
+    def broken(last_duration: float) -> None:
+        raise OSError("stand-in: /proc/stat unreadable")
+
+    cpu.measure_power_and_energy = broken  # one of codecarbon's meters fails mid-run
+    reading = host.read()
+    assert reading == warm  # the last good cumulative value, not a reset to zero
+    assert "OSError" in str(host.error)
+    assert host.info()["error"] == host.error  # recorded in the stop record, flagged in the summary
+    assert host.stop() == warm
+
+
+def test_codecarbon_flush_failure_is_flagged_never_zero(
+    isolated: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Another codecarbon whose hardware objects are not known: its own threads and public flush() are used.
+    monkeypatch.setattr("fmfootprint.measure.ccdrive.attach", lambda tracker: None)
+    host = CodecarbonHost("FRA", 56.0)
+    host.start()
+    assert host.info()["codecarbon_driver"] == "flush"
     warm = host.read()
     real = host._tracker
     real.flush = lambda: None  # codecarbon swallowed an error: flush() returned None
     reading = host.read()
-    assert reading == warm  # the last good cumulative value, not a reset to zero
+    assert reading == warm
     assert host.error
-    assert host.info()["error"] == host.error  # recorded in the stop record, flagged in the summary
+    assert host.info()["error"] == host.error
     real_stop, real.stop = real.stop, lambda: None
     assert host.stop() == warm
     real_stop()  # end codecarbon's own threads

@@ -32,8 +32,8 @@ CHILD = """
 import pathlib, sys, time
 out = pathlib.Path(sys.argv[1])
 deadline = time.monotonic() + 120
-while time.monotonic() < deadline:  # until the tracker's meters came up or gave up
-    if any('"type": "ready"' in p.read_text() for p in out.glob("*.jsonl")):
+while time.monotonic() < deadline:  # until every meter came up or gave up (the last "ready" record)
+    if any('"pending": []' in p.read_text() for p in out.glob("*.jsonl")):
         break
     time.sleep(0.02)
 sys.exit(3)

@@ -23,14 +23,15 @@ from fmfootprint.measure.log import read_records, summarize
 STANDINS = Path(__file__).resolve().parent / "standins"
 
 # The command: marks its first instruction, waits until the tracker's measurement is up or gave up (the
-# log's "ready" record), so each failure has happened before it exits, then prints and exits with 3.
+# log's last "ready" record, nothing pending), so each failure has happened before it exits, then prints
+# and exits with 3.
 CHILD = """
 import pathlib, sys, time
 out, mark = pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2])
 mark.write_text(repr(time.time()))
 deadline = time.monotonic() + 120
 while time.monotonic() < deadline:
-    if any('"type": "ready"' in p.read_text() for p in out.glob("*.jsonl")):
+    if any('"pending": []' in p.read_text() for p in out.glob("*.jsonl")):
         break
     time.sleep(0.02)
 print("ran", flush=True)
@@ -119,8 +120,11 @@ def test_the_command_starts_before_a_slow_codecarbon_import_finishes(isolated: P
     assert start["command"][-2:] == [str(isolated / "out"), str(isolated / "child.mark")]
     assert isinstance(start["command_pid"], int)
     assert start["host"]["pid"] != start["command_pid"]
-    (ready,) = [r for r in records if r["type"] == "ready"]
-    assert ready["time"] >= float(import_ended["time"])  # ready once the slow import had given up
+    readies = [r for r in records if r["type"] == "ready"]
+    assert readies[0]["pending"] == ["host"]  # sampling began with NVML's answer, not after codecarbon's
+    ready = readies[-1]
+    assert ready["pending"] == []
+    assert ready["time"] >= float(import_ended["time"])  # complete once the slow import had given up
     summary = _summary(isolated)
     assert summary["cpu_energy_kwh"] is None
     assert any("codecarbon not importable: ImportError" in flag for flag in summary["flags"])

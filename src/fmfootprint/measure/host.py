@@ -14,10 +14,15 @@ How it is used
   user's codecarbon settings (an API endpoint, CSV output, another PUE) cannot leak into a measurement.
 - **GPUs** are metered by :mod:`fmfootprint.measure.gpu`, never by codecarbon (``gpu_ids=[]``), and
   codecarbon's ``gpu_energy`` is ignored.
-- **Sampling.** codecarbon's own measurement scheduler is parked (``measure_power_secs`` of a day); the
-  tracker's sampling thread calls the public ``flush()`` once per interval, which measures and hands the
-  cumulative ``EmissionsData`` (``cpu_energy``, ``ram_energy`` [kWh]) to the in-memory handler. One
-  ``flush()`` costs about 0.6 ms (docs/performance.md). codecarbon's 1 s utilisation monitor still runs.
+- **Sampling.** codecarbon's own measurement scheduler is parked (``measure_power_secs`` of a day).
+  With codecarbon 3.x's hardware objects, :func:`fmfootprint.measure.ccdrive.attach` also stops its 1 s
+  monitor thread, and the tracker's sampling thread reads codecarbon's CPU and RAM objects itself
+  (``measure_power_and_energy``, codecarbon's own per-object call) once per interval, plus a CPU-load
+  sample every second between readings where codecarbon's TDP x load model needs one
+  (:attr:`CodecarbonHost.sample_period_s`): no timer threads, no ``EmissionsData`` built per reading.
+  ``info()["codecarbon_driver"]`` is ``"tracker"``. Otherwise (another codecarbon) the tracker calls the
+  public ``flush()`` once per interval, which measures and hands the cumulative ``EmissionsData``
+  (``cpu_energy``, ``ram_energy`` [kWh]) to the in-memory handler (``codecarbon_driver``: ``"flush"``).
 - **Failures.** codecarbon wraps ``__init__``/``start``/``flush``/``stop`` in ``@suppress(Exception)``
   and returns ``None``. A missing reading is recorded as *unavailable* (``None``), never as zero.
 - **How each part was obtained.** At start, the CPU and RAM objects codecarbon chose are read
@@ -88,6 +93,9 @@ class CodecarbonHost:
         self._lock = threading.Lock()
         self._last = _UNAVAILABLE
         self._methods: dict[str, Any] = {}
+        self._detected: dict[str, Any] = {}
+        self._driven: Any = None  # a ccdrive.DrivenHardware, or None: codecarbon's flush() path
+        self._driver: str | None = None
 
     def start(self) -> None:
         try:
@@ -133,16 +141,37 @@ class CodecarbonHost:
             self.error = "codecarbon tracker failed to start"
             return
         self._tracker, self._handler = tracker, handler
+        from fmfootprint.measure.ccdrive import attach
         from fmfootprint.measure.hostmethods import codecarbon_methods
 
         self._methods = codecarbon_methods(getattr(tracker, "_hardware", None))
-        # The first flush() imports codecarbon's emissions engine (≈0.2 s): do it now, not mid-training.
+        self._detected = dict(tracker.get_detected_hardware())  # codecarbon's public hardware summary
+        self._driven = attach(tracker)  # None: keep codecarbon's threads and its flush()
+        self._driver = "tracker" if self._driven is not None else "flush"
+        # A first reading now: on the flush() path it imports codecarbon's emissions engine (≈0.2 s).
         self.read()
+
+    @property
+    def sample_period_s(self) -> float | None:
+        """How often the CPU load must be sampled between readings [s] (:meth:`sample`); None: never."""
+        return self._driven.sample_period_s if self._driven is not None else None
+
+    def sample(self) -> None:
+        """Sample the CPU load between readings (codecarbon's TDP x load model; see ``sample_period_s``)."""
+        if self._driven is None:
+            return
+        with self._lock:
+            try:
+                self._driven.sample()
+            except Exception as exc:  # codecarbon's objects may raise anything; the reading goes on
+                self.error = self.error or f"codecarbon CPU-load sample failed: {type(exc).__name__}: {exc}"
 
     def read(self) -> HostReading:
         """Measure now (codecarbon ``flush()``) and return the cumulative energy."""
         if self._tracker is None:
             return _UNAVAILABLE
+        if self._driven is not None:
+            return self._measure()
         with self._lock:
             result = self._tracker.flush()
             latest = self._handler.latest
@@ -152,9 +181,23 @@ class CodecarbonHost:
         self._last = _reading(latest)
         return self._last
 
+    def _measure(self) -> HostReading:
+        with self._lock:
+            try:
+                values = self._driven.measure()
+            except Exception as exc:  # codecarbon's objects may raise anything: keep the last good reading
+                self.error = self.error or f"codecarbon measurement failed: {type(exc).__name__}: {exc}"
+                return self._last
+        self._last = HostReading(*values)
+        return self._last
+
     def stop(self) -> HostReading:
         if self._tracker is None:
             return _UNAVAILABLE
+        if self._driven is not None:  # codecarbon's timers are stopped already; nothing else to release
+            final = self._measure()
+            self._tracker = self._driven = None
+            return final
         with self._lock:
             result = self._tracker.stop()
             data = getattr(self._tracker, "final_emissions_data", None)
@@ -166,14 +209,15 @@ class CodecarbonHost:
         return self._last
 
     def info(self) -> dict[str, Any]:
-        data = self._handler.latest if self._handler is not None else None
+        detected = self._detected
         return {
             "method": self.method,
             "error": self.error,
-            "cpu_model": getattr(data, "cpu_model", None),
-            "cpu_count": getattr(data, "cpu_count", None),
-            "ram_total_size_gb": getattr(data, "ram_total_size", None),
-            "tracking_mode": getattr(data, "tracking_mode", None),
+            "cpu_model": detected.get("cpu_model"),
+            "cpu_count": detected.get("cpu_count"),
+            "ram_total_size_gb": detected.get("ram_total_size"),
+            "tracking_mode": "machine" if detected else None,  # what start() passes to codecarbon
+            "codecarbon_driver": self._driver,
             **self._methods,
         }
 

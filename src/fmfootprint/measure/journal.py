@@ -126,6 +126,8 @@ class JournalWriter:
         self._report = report
         self._reported: set[str] = set()
         self._fd: int | None = None
+        # One encoder for the session: json.dumps with options builds a new JSONEncoder at every call.
+        self._encode = json.JSONEncoder(allow_nan=False, default=_jsonable).encode
 
     def _once(self, kind: str, message: str) -> None:
         if kind not in self._reported:
@@ -136,8 +138,7 @@ class JournalWriter:
         """Append ``record`` as one line; False if it was not (fully) written."""
         if self.failed is not None:
             return False
-        line = json.dumps({"schema": LOG_SCHEMA_VERSION, **record}, allow_nan=False, default=_jsonable)
-        data = (line + "\n").encode()
+        data = (self._encode({"schema": LOG_SCHEMA_VERSION, **record}) + "\n").encode()
         written = 0
         try:
             if self._fd is None:

@@ -47,6 +47,8 @@ def gpu_not_measured(start: Mapping[str, Any]) -> str | None:
         return None
     if start.get("measurement") == "initialising":
         return "measurement was still starting"
+    if "gpu" in start.get("pending", []):  # the session ended (or was killed) while NVML was starting
+        return "NVML was still starting"
     for flag in start.get("flags", []):
         if isinstance(flag, str) and flag.startswith(GPU_NOT_MEASURED):
             return flag
@@ -131,12 +133,15 @@ def apply_ready(start: Mapping[str, Any], ready: Mapping[str, Any]) -> dict[str,
     ``fmfootprint track`` writes the start record before measurement begins, then a ``"ready"`` record
     with the GPUs, the host meter, the seconds each part missed and the flags. A ``"rebased"`` ready
     record (the tracker waited before the run began) also moves the session's start time to its own.
+    Ready records are cumulative: one is written as each part comes up, ``pending`` naming the parts
+    still starting ("gpu", "host"), and each completes the start record anew.
     """
     merged = dict(start)
     merged["gpus"] = list(ready.get("gpus", []))
     merged["host"] = {**start.get("host", {}), **ready.get("host", {})}
     merged["flags"] = list(dict.fromkeys([*start.get("flags", []), *ready.get("flags", [])]))
     merged["unmeasured_s"] = dict(ready.get("unmeasured_s", {}))
+    merged["pending"] = list(ready.get("pending", []))
     merged["measurement"] = "ready"
     if ready.get("rebased"):
         merged["time"] = ready["time"]

@@ -64,15 +64,25 @@ class Job(Generic[_T]):
         The work; its return value is the result.
     release : callable
         Called with a result that arrives after the job was abandoned (shut NVML down, stop codecarbon).
+    on_done : callable, optional
+        Called (from the job's thread) once the job has ended, successfully or not, unless abandoned:
+        the tracker's sampling thread wakes on it to take the part up at once.
     """
 
-    def __init__(self, what: str, fn: Callable[[], _T], release: Callable[[_T], object]) -> None:
+    def __init__(
+        self,
+        what: str,
+        fn: Callable[[], _T],
+        release: Callable[[_T], object],
+        on_done: Callable[[], object] | None = None,
+    ) -> None:
         self.what = what
         self.value: _T | None = None
         self.error: str | None = None
         self.finished_at: float | None = None  # monotonic time the job ended
         self._fn = fn
         self._release = release
+        self._on_done = on_done
         self._done = threading.Event()
         self._lock = threading.Lock()
         self._abandoned = False
@@ -95,6 +105,8 @@ class Job(Generic[_T]):
                 self._done.set()
         if late is not None:
             self._release(late)
+        elif self._on_done is not None and self._done.is_set():
+            self._on_done()
 
     @property
     def done(self) -> bool:
@@ -193,8 +205,10 @@ def start_jobs(
     environ: Mapping[str, str],
     ranks: RankInfo,
     site: Site,
+    on_done: Callable[[], object] | None = None,
 ) -> tuple[Job[GpuSetup] | None, Job[HostMeter] | None, list[str]]:
-    """Start the GPU and the CPU/RAM jobs (None for a part switched off) and the flags saying what is off."""
+    """Start the GPU and the CPU/RAM jobs (None for a part switched off) and the flags saying what is off;
+    ``on_done`` is each job's callback (:class:`Job`)."""
     gpu_job: Job[GpuSetup] | None = None
     host_job: Job[HostMeter] | None = None
     flags: list[str] = []
@@ -202,7 +216,9 @@ def start_jobs(
         flags.append("GPUs not measured (nvml=False)")
     else:
         module, world_size = nvml_arg, ranks.world_size or 1
-        gpu_job = Job("NVML", lambda: open_gpus(module, choice, environ, world_size), GpuSetup.release)
+        gpu_job = Job(
+            "NVML", lambda: open_gpus(module, choice, environ, world_size), GpuSetup.release, on_done
+        )
     if host_arg is False:
         flags.append("CPU/RAM not measured (host=False)")
     else:
@@ -211,6 +227,7 @@ def start_jobs(
             "codecarbon" if meter is None else "the CPU/RAM meter",
             lambda: start_host(meter, site.country_alpha3, site.grid_intensity_g_per_kwh),
             lambda host: host.stop(),
+            on_done,
         )
     return gpu_job, host_job, flags
 

@@ -10,18 +10,19 @@ Design
 ------
 - Only local rank 0 of a distributed job measures (:mod:`fmfootprint.measure.ranks`); other ranks get a
   no-op tracker, so a node is counted once whatever the number of ranks.
-- A daemon thread wakes every ``interval_s`` (default 1 s, 0.1 s to 1 h: NVML gains nothing above
-  ~10 Hz, gpustat#76; a kill loses at most one interval) on a fixed schedule, reads every GPU and
-  codecarbon, and appends one JSONL record.
+- One daemon thread (:mod:`fmfootprint.measure.sampling`) wakes every ``interval_s`` (default 1 s, 0.1 s
+  to 1 h: NVML gains nothing above ~10 Hz, gpustat#76; a kill loses at most one interval) on a fixed
+  schedule, reads every GPU and the CPU/RAM meter, and appends one JSONL record; codecarbon's own timer
+  threads are stopped and its meters read from this thread (:mod:`fmfootprint.measure.ccdrive`).
 - Nothing it does may stop the training: NVML and codecarbon are imported and initialised in bounded
   threads (:mod:`fmfootprint.measure.startup`), so a broken install, a failing ``nvmlInit`` or a hang past
   ``init_timeout_s`` is one warning, a flag and ``null`` fields; NVML errors are recorded per GPU, an
-  unwritable log means one warning, and an unexpected error in the sampling thread is recorded and the
-  sampling goes on.
+  unwritable log means one warning, and a sampler error is recorded and the sampling goes on.
 - ``start(wait=False)`` (``fmfootprint track``, right after launching the command) returns at once: the
-  ``"start"`` record is on disk first, measurement comes up in the sampling thread, and a ``"ready"``
-  record lists the meters and the seconds each part missed (NVML's counter has no baseline from before
-  ``nvmlInit``: that window is flagged as unmeasured, never guessed). ``start()`` waits (bounded) instead.
+  ``"start"`` record is on disk first; each part is taken up as soon as it is ready, with a cumulative
+  ``"ready"`` record (meters, ``pending`` parts, the seconds each part missed: NVML's counter has no
+  baseline from before ``nvmlInit``, so that window is flagged, never guessed), and sampling begins with
+  the first. ``start()`` waits (bounded) instead.
 - Other trackers on the same host are seen (:mod:`fmfootprint.measure.neighbours`): the overlap is
   recorded in both logs, so that merging counts the host's CPU/RAM once.
 - The log is written by :mod:`fmfootprint.measure.journal` (standard library only): the ``"start"``
@@ -55,6 +56,7 @@ from fmfootprint.measure.launch import exit_code_of
 from fmfootprint.measure.neighbours import NeighbourWatch
 from fmfootprint.measure.nvml import Nvml
 from fmfootprint.measure.ranks import RankInfo, rank_notices, resolve_ranks
+from fmfootprint.measure.sampling import Schedule, ready_record, sample_record
 from fmfootprint.measure.startup import (
     DEFAULT_INIT_TIMEOUT_S,
     MAX_INTERVAL_S,
@@ -64,7 +66,6 @@ from fmfootprint.measure.startup import (
     check_interval,
     start_jobs,
 )
-from fmfootprint.units import J_PER_KWH
 
 if TYPE_CHECKING:  # log and summary (numpy, the catalog) are imported in start(), after track's launch
     from fmfootprint.measure.summary import RunSummary
@@ -175,6 +176,7 @@ class Tracker:
         self._running = False
         self._lock = threading.Lock()
         self._stop_event = threading.Event()
+        self._wake = threading.Event()  # set by a job that ended, and by stop()
         self._thread: threading.Thread | None = None
 
     # public API -----------------------------------------------------------------------------------
@@ -225,9 +227,12 @@ class Tracker:
             self.site.to_dict(), self.ranks.to_dict(), command, pid, list(self.ranks.notes),
         )  # fmt: skip
         self._writer.write(self._start_record)  # on disk before any measurement library is touched
+        self._wake.clear()
+        self._unmeasured: dict[str, float] = {}
         self._gpu_job, self._host_job, flags = start_jobs(
-            self._nvml_arg, self._host_arg, self._gpus_choice, self._environ, self.ranks, self.site
-        )
+            self._nvml_arg, self._host_arg, self._gpus_choice, self._environ, self.ranks, self.site,
+            self._wake.set,
+        )  # fmt: skip
         self._flags.extend(flags)
         if self._host_arg is False:
             self._host = NoHost()
@@ -236,7 +241,7 @@ class Tracker:
         self._pid = os.getpid()
         atexit.register(self._stop_at_exit)
         if wait:
-            self._bring_up(rebase=True)
+            self._settle(block=True, rebase=True)
         self._thread = threading.Thread(target=self._run, name="fmfootprint-tracker", daemon=True)
         self._thread.start()
         return self
@@ -255,11 +260,14 @@ class Tracker:
         from fmfootprint.measure.summary import session_summary
 
         self._stop_event.set()
+        self._wake.set()
         if self._thread is not None:
             self._thread.join()
         atexit.unregister(self._stop_at_exit)
         with self._lock:
             self._running = False
+            if self._gpu_job is not None or self._host_job is not None:
+                self._settle(block=True)  # a part still starting: flagged as not measured
             try:
                 self._tick(final=True)
             except Exception as exc:  # the final reading failed: keep the last good sample, say so
@@ -320,15 +328,18 @@ class Tracker:
         self.summary_path = self.output_dir / f"{self._name}{SUMMARY_SUFFIX}"
         self._writer = JournalWriter(self.log_path, self._warn)
 
-    def _bring_up(self, *, rebase: bool) -> None:
-        """Wait (bounded) for NVML and the host meter, take the GPU baselines, write the "ready" record.
+    def _settle(self, *, block: bool, rebase: bool = False) -> None:
+        """Take up each part (NVML, the host meter) whose job has ended; with ``block``, at the deadline or
+        once stopping, all of them (waiting at most until the deadline). Writes a cumulative "ready" record
+        when a part was taken up: sampling begins with the first part, ``pending`` names those still
+        starting, ``unmeasured_s`` the seconds each late part missed.
 
-        ``rebase`` (``start(wait=True)``): nothing of the run has happened yet; the session clock starts now.
-        Otherwise the run has been going since ``start()``: the seconds each part missed are recorded."""
-        gpu_job, host_job = self._gpu_job, self._host_job
+        ``rebase`` (``start(wait=True)``): nothing of the run has happened yet; the clock starts now."""
         deadline = self._t0 + self.init_timeout_s
-        unmeasured: dict[str, float] = {}
-        if gpu_job is not None:
+        every = block or self._stop_event.is_set() or time.monotonic() >= deadline
+        gpu_job, host_job, taken = self._gpu_job, self._host_job, False
+        if gpu_job is not None and (every or gpu_job.done):
+            self._gpu_job, taken = None, True
             setup = gpu_job.result(deadline, self._stop_event, self._t0)
             if setup is None:
                 self._warn_flag(f"GPU energy not measured: {gpu_job.error}")
@@ -339,38 +350,36 @@ class Tracker:
                     self._warn_flag(message)
             if not rebase:
                 now = time.monotonic()
-                for meter in self._meters:
+                for meter in self._meters:  # NVML's counter covers the run from here on
                     meter.start(now)
                 if self._meters:
-                    unmeasured["gpu"] = round(now - self._t0, 3)
-        if host_job is not None:
+                    self._unmeasured["gpu"] = round(now - self._t0, 3)
+        if host_job is not None and (every or host_job.done):
+            self._host_job, taken = None, True
             host = host_job.result(deadline, self._stop_event, self._t0)
             self._host = host if host is not None else NoHost(str(host_job.error))
             if self._host.error:  # the summary flags it from the host record
                 self._warn(f"CPU/RAM energy unavailable: {self._host.error}")
             elif not rebase and host_job.finished_at is not None:
-                unmeasured["host"] = round(host_job.finished_at - self._t0, 3)
+                self._unmeasured["host"] = round(host_job.finished_at - self._t0, 3)
+        if not taken:
+            return
         now = time.monotonic()
         if rebase:
             self._t0, self._start_unix = now, time.time()
             for meter in self._meters:
                 meter.start(now)
-        ready = {
-            "type": "ready",
-            "time": self._start_unix if rebase else time.time(),
-            "elapsed_s": 0.0 if rebase else now - self._t0,
-            "rebased": rebase,
-            "gpus": [{**m.device.to_dict(), "method": m.method} for m in self._meters],
-            "host": self._host.info(),
-            "unmeasured_s": unmeasured,
-            "flags": list(dict.fromkeys(self._flags)),
-        }
-        from fmfootprint.measure.summary import apply_ready
+        if self._neighbours is None:
+            self._neighbours = NeighbourWatch.meet(
+                self._registry, self._name, self.ranks.hostname, self._start_unix, self._warn, self._flags
+            )
+        pending = [part for part, job in (("gpu", self._gpu_job), ("host", self._host_job)) if job]
+        ready = ready_record(
+            self._start_unix if rebase else time.time(), 0.0 if rebase else now - self._t0, rebase,
+            self._meters, self._host.info(), self._unmeasured, pending, self._flags,
+        )  # fmt: skip
+        from fmfootprint.measure.parts import apply_ready
 
-        self._neighbours = NeighbourWatch.meet(
-            self._registry, self._name, self.ranks.hostname, self._start_unix, self._warn, self._flags
-        )
-        ready["flags"] = list(dict.fromkeys(self._flags))
         self._start_record = apply_ready(self._start_record, ready)
         self._writer.write(ready)
         self._ready = True
@@ -380,31 +389,36 @@ class Tracker:
         self._warn(message)
 
     def _run(self) -> None:
-        if not self._ready:
-            try:
-                self._bring_up(rebase=False)
-            except Exception as exc:  # a bug here must not end the session unrecorded
-                self._note_sampler_error(f"starting measurement: {type(exc).__name__}: {exc}")
-                self._ready = True
-        if not self._stop_event.is_set():
-            self._loop()
-
-    def _loop(self) -> None:
-        next_time = self._t0 + self.interval_s
-        while not self._stop_event.wait(max(0.0, next_time - time.monotonic())):
+        schedule = Schedule(self._t0, self.interval_s)
+        while not self._stop_event.is_set():
+            pending = self._gpu_job is not None or self._host_job is not None
+            period = getattr(self._host, "sample_period_s", None)  # codecarbon's CPU-load samples
+            deadline = self._t0 + self.init_timeout_s if pending else None
+            self._wake.wait(schedule.timeout_s(time.monotonic(), period, deadline))
+            self._wake.clear()
             with self._lock:
-                if not self._running:
+                if not self._running or self._stop_event.is_set():
                     return
+                if pending:
+                    try:
+                        self._settle(block=False)
+                    except Exception as exc:  # a bug here must not end the session unrecorded
+                        self._gpu_job = self._host_job = None
+                        self._ready = True
+                        self._note_sampler_error(f"starting measurement: {type(exc).__name__}: {exc}")
+                now = time.monotonic()
                 try:
-                    self._tick(final=False)
-                    if self._neighbours is not None:
-                        self._neighbours.rescan()
+                    if schedule.record_due(now):
+                        schedule.recorded(now)
+                        if self._ready:
+                            self._tick(final=False)
+                            if self._neighbours is not None:
+                                self._neighbours.rescan()
+                    elif schedule.sample_due(now, period):
+                        schedule.sampled(now)
+                        self._host.sample()  # type: ignore[attr-defined]  # has sample_period_s
                 except Exception as exc:  # never let the sampler die silently; record and go on
                     self._note_sampler_error(f"{type(exc).__name__}: {exc}")
-            next_time += self.interval_s
-            now = time.monotonic()
-            if next_time < now:  # fell behind (suspended, overloaded): skip the missed ticks
-                next_time = now + self.interval_s
 
     def _note_sampler_error(self, message: str) -> None:
         if self._sampler_error is None:  # warn once; later errors of the run are not repeated
@@ -420,23 +434,11 @@ class Tracker:
         except Exception as exc:  # a bug in the CPU/RAM meter must not cost the GPU record
             self._note_sampler_error(f"CPU/RAM reading failed: {type(exc).__name__}: {exc}")
             reading = HostReading(None, None)
-        gpu_energy_kwh = sum(g["energy_j"] for g in gpus) / J_PER_KWH
-        host_kwh = (reading.cpu_energy_kwh or 0.0) + (reading.ram_energy_kwh or 0.0)
         self._seq += 1
-        record = {
-            "type": "sample",
-            "seq": self._seq,
-            "time": self._start_unix + elapsed_s,
-            "elapsed_s": elapsed_s,
-            "gpus": gpus,
-            "host_method": self._host.method,
-            "cpu_energy_kwh": reading.cpu_energy_kwh,
-            "ram_energy_kwh": reading.ram_energy_kwh,
-            "cpu_power_w": reading.cpu_power_w,
-            "ram_power_w": reading.ram_power_w,
-            "gpu_energy_kwh": gpu_energy_kwh,
-            "energy_it_kwh": gpu_energy_kwh + host_kwh,
-        }
+        record = sample_record(
+            self._seq, self._start_unix + elapsed_s, elapsed_s, gpus, self._host.method,
+            reading.cpu_energy_kwh, reading.ram_energy_kwh, reading.cpu_power_w, reading.ram_power_w,
+        )  # fmt: skip
         self._last_sample = record
         self._writer.write(record)
         self._fleet.on_sample(record)
