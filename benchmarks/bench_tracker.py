@@ -118,8 +118,9 @@ import fmfootprint.measure.launch as launch
 def stop(command):
     print(time.process_time()); sys.stdout.flush(); os._exit(0)
 launch.launch = stop
-from fmfootprint.cli.main import main
-main(["track", "--output", sys.argv[1], "--", "true"])
+sys.argv = ["fmfootprint", "track", "--output", sys.argv[1], "--", "true"]
+from fmfootprint.cli import run
+run()
 """
 BARE = "import time; print(time.process_time())"
 

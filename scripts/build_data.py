@@ -986,6 +986,8 @@ FILE_DESCRIPTIONS = {
     "(generation-weighted over the countries with their own EWIF)",
     "grid_intensity/m49_regions.csv": "country -> UN M49 region (for the regional EWIF default)",
     "grid_intensity/defaults.csv": "world intensity, unknown-data-centre PUE, WUE, EWIF; provider PUE/WUE",
+    "grid_intensity/region_codes.txt": "the region codes of the files above, one per line (read by `track` "
+    "before it launches its command)",
     "hardware/accelerators.csv": "accelerators: TDP, peak TFLOP/s, memory, bandwidth, embodied kg, status",
     "hardware/servers.csv": "server defaults: GPUs per server, host power, embodied kg, lifetime, usage",
 }
@@ -1099,8 +1101,20 @@ def build(shared: Path, out: Path) -> dict[str, int]:
         ),
         "hardware/servers.csv": write_csv(hardware / "servers.csv", SERVER_COLUMNS, build_servers(facts)),
     }
+    codes = {c for r in countries for c in (r["alpha2"], r["alpha3"])} | {r["code"] for r in subdivisions}
+    codes |= zone_codes | {f"{r['provider']}:{r['region']}" for r in cloud}
+    counts["grid_intensity/region_codes.txt"] = write_region_codes(grid / "region_codes.txt", codes)
     write_sources_md(out / "SOURCES.md", counts, excluded_rows(sources))
     return counts
+
+
+def write_region_codes(path: Path, codes: Iterable[str]) -> int:
+    """The codes of the files above, one per line: what ``fmfootprint track`` accepts as ``--region``
+    before it launches its command (fmfootprint.catalog.grid.region_codes gives the same list)."""
+    ordered = sorted(codes)
+    header = "# Region codes, one per line, from the other files of this folder (scripts/build_data.py)\n"
+    path.write_text(header + "".join(f"{code}\n" for code in ordered), encoding="utf-8")
+    return len(ordered)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,3 +1,3 @@
-from fmfootprint.cli.main import run
+from fmfootprint.cli import run
 
 run()

@@ -2,28 +2,43 @@
 
 from __future__ import annotations
 
-from importlib import resources
-from pathlib import Path
+import os
 
-__all__ = ["app_dir", "data_dir"]
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from pathlib import Path
 
-_REPO_ROOT = Path(__file__).resolve().parents[2]
+__all__ = ["app_dir", "data_dir", "data_path"]
+
+# os.path only: ``fmfootprint track`` reads data/ before it launches its command, and importing
+# importlib.resources or pathlib would cost that launch milliseconds.
+_PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
+_REPO_ROOT = os.path.dirname(os.path.dirname(_PACKAGE_DIR))
 
 
-def _find(packaged: str, in_repo: str) -> Path:
+def _find(packaged: str, in_repo: str) -> str:
     # A wheel carries the folders inside the package (see pyproject's force-include);
     # an editable install or a clone reads them from the repository root.
-    inside = Path(str(resources.files("fmfootprint"))) / packaged
-    if inside.is_dir():
+    inside = os.path.join(_PACKAGE_DIR, packaged)
+    if os.path.isdir(inside):
         return inside
-    return _REPO_ROOT / in_repo
+    return os.path.join(_REPO_ROOT, in_repo)
+
+
+def data_path(*parts: str) -> str:
+    """The path of ``parts`` under the data folder, as a string (no pathlib import)."""
+    return os.path.join(_find("_data", "data"), *parts)
 
 
 def data_dir() -> Path:
     """The folder holding ``hardware/`` and ``grid_intensity/``."""
-    return _find("_data", "data")
+    from pathlib import Path
+
+    return Path(_find("_data", "data"))
 
 
 def app_dir() -> Path:
     """The folder holding the Streamlit entry point ``streamlit_app.py``."""
-    return _find("_app", "app")
+    from pathlib import Path
+
+    return Path(_find("_app", "app"))

@@ -119,17 +119,17 @@ def test_intensity_choices_match_the_catalog_and_track_pins_a_year():
 
     from fmfootprint.catalog.grid import INTENSITY_SOURCES
     from fmfootprint.cli._region_args import INTENSITY_CHOICES
-    from fmfootprint.cli.track import _pinned_region
+    from fmfootprint.cli.track import _checked_region
     from fmfootprint.footprint.site import resolve_site
 
     assert (*INTENSITY_SOURCES, "ember") == INTENSITY_CHOICES
     args = argparse.Namespace(region="US-MIDA-PJM", data_year=2023, intensity_source=None)
-    pinned = _pinned_region(args)
+    pinned = _checked_region(args)
     site = resolve_site(pinned)  # the tracker's site resolver takes the pinned record
     assert (site.region, site.grid_intensity_g_per_kwh, site.intensity_year) == ("US-MIDA-PJM", 401, 2023)
-    assert _pinned_region(argparse.Namespace(region="FR", data_year=None, intensity_source=None)) == "FR"
+    assert _checked_region(argparse.Namespace(region="FR", data_year=None, intensity_source=None)) == "FR"
     with pytest.raises(FootprintInputError, match="need --region"):
-        _pinned_region(argparse.Namespace(region=None, data_year=2023, intensity_source=None))
+        _checked_region(argparse.Namespace(region=None, data_year=2023, intensity_source=None))
 
 
 def test_estimate_tpu_v5p_answers_with_a_range_and_a_modelled_power(capsys):

@@ -46,6 +46,7 @@ __all__ = [
     "get_region",
     "grid_defaults",
     "list_regions",
+    "region_codes",
 ]
 
 _PROVIDER_ALIASES = {
@@ -269,6 +270,18 @@ def _lookup(code: str) -> Region:
         choices = [r.code for r in index.regions]
         choices += [r.name for r in index.regions if r.kind in ("country", "subdivision")]
     raise UnknownNameError("region", text, choices)
+
+
+def region_codes() -> list[str]:
+    """Every code :func:`get_region` accepts exactly as written, sorted: ISO 3166-1 alpha-2 and alpha-3,
+    ISO 3166-2, Electricity Maps zone codes and ``provider:region`` cloud codes.
+
+    ``scripts/build_data.py`` writes the same list to ``data/grid_intensity/region_codes.txt``, which
+    ``fmfootprint track`` reads to accept a ``--region`` before it launches its command, without loading
+    the catalog (:mod:`fmfootprint.cli._fast_track`); a test keeps the two equal.
+    """
+    index = _index()
+    return sorted({*index.by_code, *(r.code for r in index.regions if r.kind == "cloud")})
 
 
 def list_regions(

@@ -30,10 +30,13 @@ import os
 import re
 import sys
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from fmfootprint import __version__
 from fmfootprint.errors import FootprintInputError
+
+if TYPE_CHECKING:
+    from fmfootprint.measure.launch import Child
 
 # Order is the order shown in --help.
 VERBS: tuple[str, ...] = (
@@ -119,14 +122,26 @@ def build_parser(verbs: Sequence[str] = VERBS) -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line ``argv`` (default ``sys.argv[1:]``) and return its exit code (see above)."""
+def main(argv: Sequence[str] | None = None, *, launched: Child | None = None) -> int:
+    """Run the command line ``argv`` (default ``sys.argv[1:]``) and return its exit code (see above).
+
+    ``launched``: the command of ``track`` already launched by :func:`fmfootprint.cli.run` (before this
+    module was imported); else a plain ``track`` line is launched here, first (:mod:`._fast_track`).
+    """
     words, debug = _take_debug(sys.argv[1:] if argv is None else argv)
     parser: argparse.ArgumentParser | None = None
     args: argparse.Namespace | None = None
     try:
+        if launched is None and words[:1] == ["track"]:
+            from fmfootprint.cli._fast_track import launch_first
+
+            launched = launch_first(words[1:])
         # ``track`` launches the user's command: build only its parser, so that the command starts at once
         parser = build_parser(("track",) if words[:1] == ["track"] else VERBS)
+        if launched is not None:
+            from fmfootprint.cli.track import after_launch
+
+            return after_launch(parser, words, launched)
         try:
             args = parser.parse_args(words)
         except SystemExit as exc:  # usage errors (one line, already printed), --help, --version
@@ -161,7 +176,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def run() -> NoReturn:
-    """The console script: ``sys.exit(main())``."""
+    """``sys.exit(main())`` (the console script is :func:`fmfootprint.cli.run`, which launches ``track``'s
+    command before importing this module)."""
     sys.exit(main())
 
 

@@ -1,10 +1,12 @@
 """``fmfootprint track [options] -- CMD ARGS...``: run a command under the tracker.
 
-The command is launched first, with the least possible in between: this module imports only argparse at
-the top, ``fmfootprint.cli.main`` builds only this verb's parser for ``track`` (no other verb is
-imported), and before the launch only what the user typed is checked (the command exists, the numbers;
-``--region`` and ``--pue`` need the site catalog, so they alone are checked against it first). The
-tracker is built after the launch; its ``"start"`` record (time, host, command, pid) is written next, then
+The command is launched first, with the least possible in between. The usual command lines are read by
+:mod:`fmfootprint.cli._fast_track` before argparse is even imported, and launched at once if they are
+sure to pass the full check (:func:`_checked`), which reads them again after the launch. Any other line
+is read here (``fmfootprint.cli.main`` builds only this verb's parser for ``track``) and checked before
+the launch: the command exists, the numbers, and ``--region`` (a code the catalog lists as it is, else
+the catalog's resolver, whose error names the closest codes, exit 2). The tracker is built after the
+launch; its ``"start"`` record (time, host, command, pid) is written next, then
 NVML and codecarbon come up alongside the command, each bounded by ``--init-timeout``. A failure or a hang
 there is one warning and a flag; the command is never held up.
 
@@ -26,7 +28,9 @@ import warnings
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
+from fmfootprint.cli._fast_track import known_region_code, on_path
 from fmfootprint.cli._region_args import add_intensity_arguments
+from fmfootprint.cli._track_options import OPTIONS
 
 if TYPE_CHECKING:
     from fmfootprint.measure.launch import Child
@@ -61,39 +65,24 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "[--stage STAGE] [--pue X] [--all-gpus] [--init-timeout S] [--prometheus-port P] [--pushgateway URL] "
         "[--mlflow] [--ledger URL] -- CMD [ARGS...]",
     )
-    p.add_argument(
-        "--region", help="site region code, e.g. FR, US-CA, aws:us-east-1 (default: world average)"
-    )
-    add_intensity_arguments(p)
-    p.add_argument(
-        "--interval", type=str, default="1.0", help="sampling interval in seconds, 0.1 to 3600 (default 1)"
-    )
-    p.add_argument("--output", default=".", help="folder for the log and summary (default: .)")
-    p.add_argument("--project", default="run", help="project name used in the file names (default: run)")
-    p.add_argument(
-        "--stage",
-        default="final",
-        choices=_StageChoices(),
-        metavar="STAGE",  # a metavar keeps argparse from listing the choices (importing them) at build time
-        help="lifecycle stage of this run: %(choices)s (default: final)",
-    )
-    p.add_argument("--pue", type=str, default=None, help="override the site's PUE")
-    p.add_argument(
-        "--all-gpus",
-        action="store_true",
-        help="measure every GPU of the node, not only those CUDA_VISIBLE_DEVICES shows",
-    )
-    p.add_argument(
-        "--init-timeout",
-        type=str,
-        default="30",
-        help="seconds NVML and codecarbon may take to start; past it that part is not measured (default 30)",
-    )
-    fleet = p.add_argument_group("fleet engines (docs/fleet.md)")
-    fleet.add_argument("--prometheus-port", type=int, metavar="PORT", help="serve live /metrics on PORT")
-    fleet.add_argument("--pushgateway", metavar="URL", help="push the final figures to this Pushgateway")
-    fleet.add_argument("--mlflow", action="store_true", default=None, help="log the footprint to MLflow")
-    fleet.add_argument("--ledger", metavar="URL", help="record the summary in this SQL ledger (URL or file)")
+    groups: dict[str | None, Any] = {None: p}
+    for option in OPTIONS:  # the table the launch-first reader reads too
+        if option.group not in groups:
+            groups[option.group] = p.add_argument_group(option.group)
+        where = groups[option.group]
+        if not option.takes_value:
+            where.add_argument(option.flag, action="store_true", default=option.default, help=option.help)
+            continue
+        extra: dict[str, Any] = {}
+        if option.dest == "stage":
+            extra["choices"] = _StageChoices()  # the metavar keeps argparse from listing (importing) them
+        elif option.dest == "prometheus_port":
+            extra["type"] = int
+        where.add_argument(
+            option.flag, default=option.default, metavar=option.metavar, help=option.help, **extra
+        )
+        if option.dest == "region":
+            add_intensity_arguments(p)
     p.add_argument("command", nargs=argparse.REMAINDER, help="the command to run, after --")
     p.set_defaults(func=run, library_names={"interval_s": "interval", "init_timeout_s": "init_timeout"})
 
@@ -112,15 +101,6 @@ def _warn(message: str) -> None:
     warnings.warn(f"fmfootprint tracker: {message}", RuntimeWarning, stacklevel=2)
 
 
-def _on_path(name: str) -> bool:
-    """Whether ``name`` is an executable file on ``$PATH`` (``shutil.which``, without importing shutil)."""
-    for folder in os.environ.get("PATH", os.defpath).split(os.pathsep):
-        candidate = os.path.join(folder or ".", name)
-        if os.path.isfile(candidate) and os.access(candidate, os.X_OK):
-            return True
-    return False
-
-
 def _checked(args: argparse.Namespace) -> tuple[list[str], dict[str, Any]]:
     """The command and the tracker's options, checked before anything is launched."""
     from fmfootprint import _validate
@@ -133,15 +113,15 @@ def _checked(args: argparse.Namespace) -> tuple[list[str], dict[str, Any]]:
         command = command[1:]
     if not command:
         raise FootprintInputError("no command to run; usage: fmfootprint track [options] -- CMD [ARGS...]")
-    if os.sep not in command[0] and not _on_path(command[0]):
+    if os.sep not in command[0] and not on_path(command[0]):
         raise FootprintInputError(f"command not found: {command[0]!r}")
     timeout_s = parse_quantity("--init-timeout", args.init_timeout)
     options = {
-        "region": _pinned_region(args),
+        "region": _checked_region(args),
         "interval_s": check_interval(parse_quantity("--interval", args.interval)),
         "project": args.project,
         "stage": args.stage,
-        "pue": None if args.pue is None else parse_quantity("--pue", args.pue),
+        "pue": None if args.pue is None else _validate.bounded("pue", parse_quantity("--pue", args.pue)),
         "gpus": "all" if args.all_gpus else "visible",
         "init_timeout_s": _validate.positive("init_timeout_s", timeout_s),
         "prometheus_port": args.prometheus_port,
@@ -156,34 +136,54 @@ def _checked(args: argparse.Namespace) -> tuple[list[str], dict[str, Any]]:
     return command, options
 
 
-def _pinned_region(args: argparse.Namespace) -> Any:
-    """The --region code, or its catalog record pinned to --data-year / --intensity-source."""
-    if args.data_year is None and args.intensity_source is None:
-        return args.region
-    from fmfootprint.catalog.grid import get_region
+def _checked_region(args: argparse.Namespace) -> Any:
+    """The --region code if the catalog lists it as it is; else its catalog record (pinned to
+    --data-year / --intensity-source), which checks it (UnknownNameError names the closest codes)."""
     from fmfootprint.errors import FootprintInputError
 
     if args.region is None:
-        raise FootprintInputError("--data-year and --intensity-source need --region")
+        if args.data_year is not None or args.intensity_source is not None:
+            raise FootprintInputError("--data-year and --intensity-source need --region")
+        return None
+    if args.data_year is None and args.intensity_source is None and known_region_code(args.region):
+        return args.region
+    from fmfootprint.catalog.grid import get_region
 
     return get_region(args.region, year=args.data_year, intensity_source=args.intensity_source)
 
 
 def _track(args: argparse.Namespace) -> int:
     command, options = _checked(args)
+    launched = getattr(args, "launched", None)
+    if launched is None:
+        from fmfootprint.measure.launch import launch
+
+        launched = launch(command)  # the command starts here (signals forwarded)
+    return _measure(launched, args.output, command, options)
+
+
+def after_launch(parser: argparse.ArgumentParser, words: list[str], child: Child) -> int:
+    """Go on from :func:`fmfootprint.cli._fast_track.launch_first`, which launched ``child``: read
+    ``words`` (the whole command line) with ``parser``, measure, and return the command's exit status
+    whatever happens here."""
+    with warnings.catch_warnings():
+        warnings.showwarning = _one_line
+        try:
+            args = parser.parse_args(words)
+            command, options = _checked(args)
+        except (Exception, SystemExit) as exc:  # a bug: the launch-first reader let through a bad line
+            _warn(f"not measuring this run: its options were not understood ({type(exc).__name__}: {exc})")
+            return child.wait()
+        return _measure(child, args.output, command, options)
+
+
+def _measure(child: Child, output: str, command: list[str], options: dict[str, Any]) -> int:
+    """Track the running ``child`` (nothing here may stop or delay it) and return its exit status."""
     tracker: Tracker | None = None
-    if options["region"] is not None or options["pue"] is not None:  # checked against the catalog first
+    try:
         from fmfootprint.measure.tracker import Tracker
 
-        tracker = Tracker(args.output, **options)
-    from fmfootprint.measure.launch import launch
-
-    child = launch(command)  # the command starts here (signals forwarded); nothing below may stop or delay it
-    try:
-        if tracker is None:
-            from fmfootprint.measure.tracker import Tracker
-
-            tracker = Tracker(args.output, **options)
+        tracker = Tracker(output, **options)
         tracker.start(wait=False, command=command, pid=child.pid)
     except Exception as exc:  # the command runs on unmeasured; its exit status is still ours to return
         _warn(f"not measuring this run: {type(exc).__name__}: {exc}")

@@ -19,6 +19,7 @@ from typing import Any, Protocol, runtime_checkable
 from fmfootprint import _validate
 from fmfootprint.catalog.basis import basis_of_source, require_one_basis
 from fmfootprint.errors import FootprintInputError, UnknownNameError
+from fmfootprint.footprint.stage_names import STAGE_ALIASES, STAGES
 
 __all__ = [
     "MIXED",
@@ -34,10 +35,6 @@ __all__ = [
     "sum_stages",
 ]
 
-#: Lifecycle stages in reporting order.
-STAGES: tuple[str, ...] = ("experiments", "final", "evaluation", "inference")
-#: Other spellings accepted for a stage.
-STAGE_ALIASES: Mapping[str, str] = {"experiment": "experiments"}
 #: Stages whose operational carbon goes into a model card's ``co2_eq_emissions`` (the Hub field is about
 #: training; inference is a projection of future use).
 TRAINING_STAGES: tuple[str, ...] = ("experiments", "final", "evaluation")
