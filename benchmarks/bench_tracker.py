@@ -150,15 +150,20 @@ def prelaunch_cpu(runs: int) -> dict[str, float]:
     return result
 
 
-def startup_latency(pairs: int, shell: bool = False) -> dict[str, float]:
-    """Median child start latency, direct vs under ``fmfootprint track`` (alternating runs)."""
+SCRIPT = Path(sys.executable).with_name("fmfootprint")  # the console script, as a user runs it
+
+
+def startup_latency(pairs: int, shell: bool = False, script: bool = True) -> dict[str, float]:
+    """Median child start latency, direct vs under ``fmfootprint track`` (alternating runs), through the
+    console script (``script``) or ``python -m fmfootprint``."""
     work = Path(tempfile.mkdtemp(prefix="bench_startup_"))
     mark = work / "started"
     env = _env()
     command = [sys.executable, "-c", STARTED, str(mark)]
     if shell:
         command = ["/bin/sh", "-c", STARTED_SH, "sh", str(mark)]
-    tracked = [sys.executable, "-m", "fmfootprint", "track", "--output", str(work / "out"), "--", *command]
+    launcher = [str(SCRIPT)] if script and SCRIPT.exists() else [sys.executable, "-m", "fmfootprint"]
+    tracked = [*launcher, "track", "--output", str(work / "out"), "--", *command]
     for argv in (command, tracked):  # warm the file-system caches for both
         _latency_s(argv, mark, env)
     direct_s: list[float] = []
@@ -171,6 +176,7 @@ def startup_latency(pairs: int, shell: bool = False) -> dict[str, float]:
     ratios = statistics.median(t / d for t, d in zip(tracked_s, direct_s, strict=True))
     result = {
         "command": "sh + date" if shell else "python -c",
+        "launcher": " ".join(Path(word).name for word in launcher),
         "pairs": pairs,
         "direct_ms": direct * 1000,
         "tracked_ms": under * 1000,
@@ -178,7 +184,7 @@ def startup_latency(pairs: int, shell: bool = False) -> dict[str, float]:
         "ratio": ratios,
     }
     print(
-        f"\nchild start latency ({result['command']}), median of {pairs} alternating pairs: "
+        f"\nchild start latency ({result['command']}, {result['launcher']}), median of {pairs} pairs: "
         f"direct {result['direct_ms']:.1f} ms, "
         f"under fmfootprint track {result['tracked_ms']:.1f} ms (+{result['difference_ms']:.1f} ms, "
         f"median ratio {ratios:.2f}x)"
@@ -198,6 +204,7 @@ def main() -> None:
     if args.case in ("all", "startup"):
         startup = {
             "python": startup_latency(args.startup_pairs),
+            "python_m": startup_latency(args.startup_pairs, script=False),
             "shell": startup_latency(args.startup_pairs, True),
             "cpu_to_launch": prelaunch_cpu(args.startup_pairs),
         }
