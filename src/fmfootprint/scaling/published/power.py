@@ -123,11 +123,13 @@ def block_flops_per_token(
     feed-forward 8·d²) plus the attention-score term 12·n_layer·d·l_seq. Here the parameters are counted
     for the block actually trained: Q and output projections 2·d², K and V 2·d²·n_kv/n_heads (grouped-query
     attention, Ainslie et al. 2023 §2), SwiGLU 3·d·d_ff (Shazeer 2020); every query head still scores all
-    l_seq keys, so the 12·n_layer·d·l_seq term is unchanged. With n_kv = n_heads and d_ff = 8d/3 it is eq. 2.
+    l_seq keys, so the 12·n_layer·d·l_seq term is unchanged. With n_kv = n_heads and d_ff = 8d/3 (the width
+    DeepSeek LLM §2.2 prints) it is eq. 2.
 
     References
     ----------
-    Bi, X. et al. (2024). DeepSeek LLM. arXiv:2401.02954, §3.2, eq. 2 (M) and Table 2 (the 7B and 67B shapes).
+    Bi, X. et al. (2024). DeepSeek LLM. arXiv:2401.02954, §3.2, eq. 2 (M), Table 2 (the 7B and 67B shapes)
+    and §2.2 (SwiGLU of width 8/3·d_model; grouped-query attention in the 67B).
     Ainslie, J. et al. (2023). GQA. arXiv:2305.13245, §2. Shazeer, N. (2020). GLU Variants Improve
     Transformer. arXiv:2002.05202.
     """
@@ -275,14 +277,17 @@ _DEEPSEEK = DeepSeekLaw(
         "a + b = 1).",
         "M counts non-embedding FLOPs per token, attention included; the planner reports N = M_opt/6, which "
         "overstates parameters for long sequences.",
-        "Eq. 2's 72·n·d² assumes a multi-head, 4d feed-forward block. The 67B (Table 2: 95 layers, d 8192, "
-        "64 heads, 8 KV heads; SwiGLU d_ff 22016) has M 13% lower when its parameters are counted "
-        "(block_flops_per_token): eq. 1 then gives lr 3.17e-4 (Table 2: 3.2e-4) and a batch 4.6% above 4608 "
-        "sequences (9.4% with eq. 2's M). The 7B gives lr 4.24e-4 (4.2e-4) and a batch 2.1% below 2304.",
+        "Eq. 2 reproduces Table 3's M, N1, N2 to their printed digits. Its 72·n·d² assumes multi-head "
+        "attention; the 67B (Table 2: 95 layers, d 8192, 64 heads, 8 KV heads; §2.2: SwiGLU of 8/3·d) has "
+        "M 13.5% lower when its block is counted (block_flops_per_token): eq. 1 then gives lr 3.18e-4 "
+        "(Table 2: 3.2e-4) and a batch 4.4% above 4608 sequences (9.4% with eq. 2's M). The 7B is eq. 2's "
+        "block: lr 4.25e-4 (4.2e-4), batch 2.3% below 2304.",
         "The exponent a moves from 0.450 to 0.578 with data quality (Table 4); these are the current-data "
         "constants.",
-        "Table 2's batches are whole multiples of 256 sequences (9 and 18 x 256 of 4096 tokens); eq. 1 "
-        "gives 8.8 x 256 (7B, nearest 9) but 18.8 x 256 (67B, nearest 19): rounding alone does not give 18.",
+        "Table 2 chooses its hyperparameters 'based on our findings in Section 3' without saying how they "
+        "were rounded; its batches are whole multiples of 256 sequences (9 and 18 x 256 of 4096 tokens), "
+        "and eq. 1 gives 8.8 x 256 (7B, nearest 9) but 18.8 x 256 (67B, nearest 19). §3.1 calls the "
+        "near-optimal band (within 0.25% of the best loss) broad.",
     ),
     cannot=(
         ("loss", _NO_LOSS_DEEPSEEK),
