@@ -158,9 +158,10 @@ _KUMAR = PrecisionLaw(
         "The authors: the numerical constants 'are unlikely to be useful' across architectures and data; "
         "the trends are the finding (App. K). Fits include bias offsets omitted from the main-text notation.",
         f"Not answered here: {_NO_PRECISION}.",
-        "Searched again (Dec 2026: the stored arXiv HTML v2, reading notes, GitHub code and issues): no "
-        "printed A, B, gamma_w, gamma_a, gamma_kv or gamma_post and no released fitting code were found, so "
-        "N_eff and delta_PTQ in absolute terms stay out; only the ratio form is implemented.",
+        "Searched again (Dec 2026): a stored copy of the paper's text holds the main text and App. A-D; "
+        "it prints eq. 2-4 without numbers and defers them to App. K ('see Appendix K for numerical "
+        "values'), which that copy lacks. No printed A, B, gamma_w, gamma_a, gamma_kv, gamma_post and no "
+        "released fitting code were found, so only the ratio form is implemented.",
         "Compute-optimal training precision from §4.3 is 7-8 bits for integer quantised training.",
     ),
     cannot=(
@@ -215,8 +216,10 @@ def _aghajanyan(key: str) -> ExponentsLaw:
         caveats=(
             "Exponents to two decimals from a transcription of Table 1, not read off the paper itself.",
             "Searched again (Dec 2026: arXiv, OpenReview, ICML and Hugging Face pages, reading notes, GitHub "
-            "code and issues): the stored copies hold the abstract only and the one transcription lists "
-            "alpha and beta alone; no repository reproduces the fits. E, A, B are absent: loss is refused.",
+            "code and issues): the stored copies hold the abstract, one transcription lists alpha and beta "
+            "alone, and a reading note shows Table 1 only as an image. E, A, B are absent: loss is refused.",
+            "Not reproducible here: the paper's Speech|Text optimum N = 28.35B, D = 45.12B (§5, p. 9) needs "
+            "the uni-modal E, A, B and the bi-modal interaction constants.",
             "Losses are per token of each modality's tokenizer, so E and the exponents do not compare across "
             "modalities as bits of information.",
         ),
