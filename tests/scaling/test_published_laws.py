@@ -98,12 +98,10 @@ def test_llama3_compute_optimal_model_at_its_flagship_budget() -> None:
     assert params == pytest.approx(3.8e25 / (6 * tokens), rel=1e-12)
     flagship = [law.constant(k) for k in ("flagship_compute_flops", "flagship_params", "flagship_tokens")]
     assert flagship[0] / (flagship[1] * flagship[2]) == pytest.approx(5.71, abs=5e-3)
-    # The model Meta trained ("405B parameters on 15.6T tokens", §1 and §3.2) does cost 6ND = 3.79e25, inside what "3.8 × 10^25"
-    # prints for: the report counts 6ND for its flagship, which is why this tool takes N = C/(6·D*).
-    low, high = next(c for c in law.constants if c.name == "flagship_compute_flops").rounding_interval() or (
-        0,
-        0,
-    )
+    # The model Meta trained ("405B parameters on 15.6T tokens", §1 and §3.2) does cost 6ND = 3.79e25,
+    # inside what "3.8 × 10^25" prints for: the report counts 6ND for its flagship, which is why this tool
+    # takes N = C/(6·D*).
+    low, high = law.constant_interval("flagship_compute_flops")
     assert low <= 6 * 405e9 * 15.6e12 <= high
 
 
