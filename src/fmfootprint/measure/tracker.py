@@ -267,7 +267,7 @@ class Tracker:
         with self._lock:
             self._running = False
             if self._gpu_job is not None or self._host_job is not None:
-                self._settle(block=True)  # a part still starting: flagged as not measured
+                self._settle_safely(block=True)  # a part still starting: flagged as not measured
             try:
                 self._tick(final=True)
             except Exception as exc:  # the final reading failed: keep the last good sample, say so
@@ -329,11 +329,8 @@ class Tracker:
         self._writer = JournalWriter(self.log_path, self._warn)
 
     def _settle(self, *, block: bool, rebase: bool = False) -> None:
-        """Take up each part (NVML, the host meter) whose job has ended; with ``block``, at the deadline or
-        once stopping, all of them (waiting at most until the deadline). Writes a cumulative "ready" record
-        when a part was taken up: sampling begins with the first part, ``pending`` names those still
-        starting, ``unmeasured_s`` the seconds each late part missed.
-
+        """Take up each part (NVML, the host meter) whose job has ended; with ``block``, past the deadline or
+        once stopping, all (waiting at most until the deadline); then write a cumulative "ready" record.
         ``rebase`` (``start(wait=True)``): nothing of the run has happened yet; the clock starts now."""
         deadline = self._t0 + self.init_timeout_s
         every = block or self._stop_event.is_set() or time.monotonic() >= deadline
@@ -384,6 +381,14 @@ class Tracker:
         self._writer.write(ready)
         self._ready = True
 
+    def _settle_safely(self, *, block: bool) -> None:
+        try:
+            self._settle(block=block)
+        except Exception as exc:  # a bug here must not end the session unrecorded
+            self._gpu_job = self._host_job = None
+            self._ready = True
+            self._note_sampler_error(f"starting measurement: {type(exc).__name__}: {exc}")
+
     def _warn_flag(self, message: str) -> None:
         self._flags.append(message)  # in the ready record, so that a killed session's log names it
         self._warn(message)
@@ -400,12 +405,7 @@ class Tracker:
                 if not self._running or self._stop_event.is_set():
                     return
                 if pending:
-                    try:
-                        self._settle(block=False)
-                    except Exception as exc:  # a bug here must not end the session unrecorded
-                        self._gpu_job = self._host_job = None
-                        self._ready = True
-                        self._note_sampler_error(f"starting measurement: {type(exc).__name__}: {exc}")
+                    self._settle_safely(block=False)
                 now = time.monotonic()
                 try:
                     if schedule.record_due(now):
