@@ -7,8 +7,9 @@ the timed loop and stopped after it: the figure is the steady-state cost of samp
 
 A pure-Python loop holds the GIL, the worst case for a sampling thread written in Python.
 
-Also reported: the mean cost of one fmfootprint sample (NVML + codecarbon flush + one JSON line), which
-bounds its overhead at cost / interval independently of the machine's noise.
+Also reported: the mean cost of one fmfootprint sample (NVML, codecarbon's CPU/RAM meters read from the
+tracker's thread, one JSON line), which bounds its overhead at cost / interval independently of the
+machine's noise; codecarbon's own tracker also runs its timer threads (a new one per tick).
 
 Startup case (``--case startup``): how late the user's command starts under ``fmfootprint track`` compared
 with running it directly. A one-line Python command writes ``time.time()`` at its first instruction; the
