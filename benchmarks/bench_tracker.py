@@ -154,7 +154,9 @@ def prelaunch_cpu(runs: int) -> dict[str, float]:
 SCRIPT = Path(sys.executable).with_name("fmfootprint")  # the console script, as a user runs it
 
 
-def startup_latency(pairs: int, shell: bool = False, script: bool = True) -> dict[str, float]:
+def startup_latency(
+    pairs: int, shell: bool = False, script: bool = True, options: tuple[str, ...] = ()
+) -> dict[str, float]:
     """Median child start latency, direct vs under ``fmfootprint track`` (alternating runs), through the
     console script (``script``) or ``python -m fmfootprint``."""
     work = Path(tempfile.mkdtemp(prefix="bench_startup_"))
@@ -164,7 +166,7 @@ def startup_latency(pairs: int, shell: bool = False, script: bool = True) -> dic
     if shell:
         command = ["/bin/sh", "-c", STARTED_SH, "sh", str(mark)]
     launcher = [str(SCRIPT)] if script and SCRIPT.exists() else [sys.executable, "-m", "fmfootprint"]
-    tracked = [*launcher, "track", "--output", str(work / "out"), "--", *command]
+    tracked = [*launcher, "track", "--output", str(work / "out"), *options, "--", *command]
     for argv in (command, tracked):  # warm the file-system caches for both
         _latency_s(argv, mark, env)
     direct_s: list[float] = []
@@ -177,7 +179,7 @@ def startup_latency(pairs: int, shell: bool = False, script: bool = True) -> dic
     ratios = statistics.median(t / d for t, d in zip(tracked_s, direct_s, strict=True))
     result = {
         "command": "sh + date" if shell else "python -c",
-        "launcher": " ".join(Path(word).name for word in launcher),
+        "launcher": " ".join([*(Path(word).name for word in launcher), *options]),
         "pairs": pairs,
         "direct_ms": direct * 1000,
         "tracked_ms": under * 1000,
@@ -206,6 +208,7 @@ def main() -> None:
         startup = {
             "python": startup_latency(args.startup_pairs),
             "python_m": startup_latency(args.startup_pairs, script=False),
+            "python_region": startup_latency(args.startup_pairs, options=("--region", "US-CA")),
             "shell": startup_latency(args.startup_pairs, True),
             "cpu_to_launch": prelaunch_cpu(args.startup_pairs),
         }
