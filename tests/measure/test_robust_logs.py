@@ -80,6 +80,7 @@ def test_a_summary_that_does_not_read_is_rebuilt_from_its_log_and_flagged(run: P
         ("stop", "exit_code", "3", "field 'exit_code' must be an integer or null, got '3'"),
         ("stop", "warnings", "abc", "field 'warnings' must be a list of strings, got 'abc'"),
         ("start", "interval_s", 0, "field 'interval_s' must be a number > 0, got 0"),
+        ("ready", "pending", 5, "field 'pending' must be a list of strings, got 5"),
     ],
 )
 def test_summarize_names_the_log_line_and_field_of_a_wrong_type(

@@ -79,6 +79,26 @@ def test_a_run_in_france_with_its_own_pue_names_only_what_was_default(
     assert "grid intensity" not in line
 
 
+def test_summarize_names_the_defaults_in_its_rows(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _tracked(tmp_path / "world")
+    _tracked(tmp_path / "fr", region="FR", pue=1.1)
+    _tracked(
+        tmp_path / "given", grid_intensity_g_per_kwh=100.0, pue=1.2, wue_l_per_kwh=0.5, ewif_l_per_kwh=2.0
+    )
+    said = {}
+    for name in ("world", "fr", "given"):
+        capsys.readouterr()
+        assert main(["summarize", str(tmp_path / name)]) == 0
+        out = capsys.readouterr().out
+        said[name] = next((line for line in out.splitlines() if line.startswith("site defaults")), None)
+    assert said["world"] is not None
+    assert "PUE, grid intensity, WUE, EWIF" in said["world"]
+    assert said["fr"] is not None
+    assert "WUE, EWIF" in said["fr"]
+    assert "PUE" not in said["fr"]
+    assert said["given"] is None
+
+
 def test_a_run_with_every_site_figure_given_has_no_defaults_line(tmp_path: Path) -> None:
     summary = _tracked(
         tmp_path / "run", grid_intensity_g_per_kwh=100.0, pue=1.2, wue_l_per_kwh=0.5, ewif_l_per_kwh=2.0

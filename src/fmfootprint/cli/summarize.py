@@ -142,6 +142,11 @@ def show(summary: RunSummary, *, as_json: bool) -> None:
         "stage": summary.stage,
         "exit code": "unknown" if summary.exit_code is None else str(summary.exit_code),
     }
+    if summary.site_defaults:  # which site figures no region or flag gave (their sources: --json, the card)
+        from fmfootprint.planning.labels import SITE_LABELS
+
+        named = ", ".join(SITE_LABELS.get(key, key) for key in summary.site_defaults)
+        rows["site defaults"] = f"{named} (the site has none of its own; sources in --json)"
     if summary.corrupt_lines:
         rows["log lines skipped"] = f"{summary.corrupt_lines} (torn or corrupt; see the notes)"
     print_table(rows)

@@ -6,8 +6,10 @@ Format (log schema version 1, :data:`LOG_SCHEMA_VERSION`)
 
 - ``"start"``: session id, project, stage, interval, site (region, grid intensity, PUE, WUE, EWIF), rank
   (hostname, local rank, node, job id), GPUs (NVML index, UUID, name, energy counter or not), host info.
-- ``"ready"`` (``fmfootprint track``, which writes ``"start"`` before measurement begins): the GPUs and
-  the host meter once they are up, ``unmeasured_s`` per part, flags; it completes the start record.
+- ``"ready"`` (``fmfootprint track``, which writes ``"start"`` before measurement begins): written as each
+  part (NVML, the host meter) comes up, cumulatively: the GPUs and the host meter that are up,
+  ``unmeasured_s`` per part, flags, and ``pending``, the parts still starting (``[]`` once all are up or
+  have given up); the last one read completes the start record.
 - ``"sample"``, one per interval: ``seq``, ``time`` [Unix s], ``elapsed_s``, per GPU (``index``, ``uuid``,
   ``method``, ``status``, ``power_w``, interval ``delta_j`` and cumulative ``energy_j``), cumulative
   ``cpu_energy_kwh`` and ``ram_energy_kwh`` (null = unavailable), cumulative ``gpu_energy_kwh`` and

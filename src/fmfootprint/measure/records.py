@@ -64,6 +64,7 @@ _FIELDS: dict[str, dict[str, tuple[str, bool]]] = {
         "flags": ("strings", False),
         "unmeasured_s": ("object", False),
         "rebased": ("bool", False),
+        "pending": ("strings", False),
     },
     "sample": {
         "elapsed_s": ("amount", True),
