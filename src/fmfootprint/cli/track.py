@@ -25,34 +25,16 @@ import argparse
 import os
 import sys
 import warnings
-from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from fmfootprint.cli._fast_track import known_region_code, on_path
 from fmfootprint.cli._region_args import add_intensity_arguments
 from fmfootprint.cli._track_options import OPTIONS
+from fmfootprint.footprint.stage_names import STAGE_ALIASES, STAGES
 
 if TYPE_CHECKING:
     from fmfootprint.measure.launch import Child
     from fmfootprint.measure.tracker import Tracker
-
-_DEFAULT_STAGE = "final"
-
-
-class _StageChoices:
-    """The stage vocabulary, imported only when ``--stage`` is given or help is shown (argparse
-    checks ``choices`` of a given value only)."""
-
-    def _all(self) -> list[str]:
-        from fmfootprint.footprint.stages import STAGE_ALIASES, STAGES
-
-        return [*STAGES, *STAGE_ALIASES]
-
-    def __contains__(self, value: object) -> bool:
-        return value in self._all()
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._all())
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -75,7 +57,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
             continue
         extra: dict[str, Any] = {}
         if option.dest == "stage":
-            extra["choices"] = _StageChoices()  # the metavar keeps argparse from listing (importing) them
+            extra["choices"] = (*STAGES, *STAGE_ALIASES)
         elif option.dest == "prometheus_port":
             extra["type"] = int
         where.add_argument(
@@ -154,12 +136,10 @@ def _checked_region(args: argparse.Namespace) -> Any:
 
 def _track(args: argparse.Namespace) -> int:
     command, options = _checked(args)
-    launched = getattr(args, "launched", None)
-    if launched is None:
-        from fmfootprint.measure.launch import launch
+    from fmfootprint.measure.launch import launch
 
-        launched = launch(command)  # the command starts here (signals forwarded)
-    return _measure(launched, args.output, command, options)
+    child = launch(command)  # the command starts here (signals forwarded)
+    return _measure(child, args.output, command, options)
 
 
 def after_launch(parser: argparse.ArgumentParser, words: list[str], child: Child) -> int:

@@ -8,7 +8,7 @@ the regions compared, from :func:`fmfootprint.scaling.allocate.inference_optimal
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from fmfootprint import _validate
@@ -194,7 +194,7 @@ def carbon_optimal(
             else 0.0
             for row in table
         }
-    chosen = CarbonOptimal(
+    chosen = CarbonOptimal(  # the regions' ranking first (by_region); the winner's figures are set below
         region="",
         params=float(best.params),
         tokens=float(best.tokens),
@@ -227,22 +227,13 @@ def carbon_optimal(
             else 0.0
         )
     training = estimate_at(train, {**settings, "region": region})
-    return CarbonOptimal(
+    return replace(
+        chosen,
         region=region,
-        params=float(best.params),
-        tokens=float(best.tokens),
-        loss=float(best.loss),
-        train_flops=train,
-        lifetime_flops=lifetime,
-        inference_tokens=served,
         co2e_kg=co2e,
         train_co2e_kg=training.co2e_kg,
         baseline_co2e_kg=baseline_kg,
         baseline_region=base_code,
-        chinchilla_params=float(best.chinchilla_params),
-        chinchilla_lifetime_flops=float(best.chinchilla_lifetime_flops),
-        regions=table,
-        serving_g_per_token=per_token,
     )
 
 
